@@ -1,0 +1,1 @@
+"""cellgate: a conformance and gate harness for cells-based compute clouds."""

@@ -1,0 +1,1 @@
+"""Cell router, cell services and schedulers, and the deployment that assembles them."""

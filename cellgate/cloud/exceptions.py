@@ -1,0 +1,125 @@
+"""Domain exceptions of the cloud core.
+
+They know nothing of HTTP: the HTTP layer maps each class to a status code in one place
+(NotFound -> 404, Invalid -> 400, Conflict -> 409, Forbidden -> 403, ...). Every exception
+carries a ready-to-show ``message`` written the way Nova words it.
+"""
+
+from __future__ import annotations
+
+
+class CloudError(Exception):
+    """Base of every domain exception; ``message`` is the text shown to API users."""
+
+    msg_fmt = "An unknown error occurred."
+
+    def __init__(self, message: str | None = None, **kwargs: object) -> None:
+        self.kwargs = kwargs
+        if message is None:
+            try:
+                message = self.msg_fmt % kwargs
+            except (KeyError, TypeError):
+                message = self.msg_fmt
+        self.message = message
+        super().__init__(message)
+
+
+class NotFound(CloudError):
+    """A resource does not exist (or is not visible to the caller)."""
+
+    msg_fmt = "Resource could not be found."
+
+
+class FlavorNotFound(NotFound):
+    msg_fmt = "Flavor %(flavor_id)s could not be found."
+
+
+class FlavorAccessNotFound(NotFound):
+    msg_fmt = "Flavor access not found for %(flavor_id)s / %(project_id)s combination."
+
+
+class FlavorExtraSpecsNotFound(NotFound):
+    msg_fmt = "Flavor %(flavor_id)s has no extra specs with key %(extra_specs_key)s."
+
+
+class ImageNotFound(NotFound):
+    """Unknown image; the HTTP layer answers 400 when it happens on boot."""
+
+    msg_fmt = "Image %(image_id)s could not be found."
+
+
+class InstanceNotFound(NotFound):
+    msg_fmt = "Instance %(instance_id)s could not be found."
+
+
+class MetadataItemNotFound(NotFound):
+    msg_fmt = "Metadata item was not found"
+
+
+class InstanceActionNotFound(NotFound):
+    msg_fmt = "Action for request_id %(request_id)s on instance %(instance_uuid)s not found"
+
+
+class HypervisorNotFound(NotFound):
+    msg_fmt = "Hypervisor with ID %(hypervisor_id)s could not be found."
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = "Service %(service_id)s could not be found."
+
+
+class Invalid(CloudError):
+    """The request is malformed or names something impossible (-> 400)."""
+
+    msg_fmt = "Invalid input received."
+
+
+class Conflict(CloudError):
+    """The request conflicts with the current state of a resource (-> 409)."""
+
+    msg_fmt = "Conflict."
+
+
+class FlavorExists(Conflict):
+    msg_fmt = "Flavor already exists."
+
+
+class FlavorAccessExists(Conflict):
+    msg_fmt = ("Flavor access already exists for flavor %(flavor_id)s and project "
+               "%(project_id)s combination.")
+
+
+class InstanceInvalidState(Conflict):
+    """An action is not allowed in the instance's current state (-> 409).
+
+    Build it with ``InstanceInvalidState(action=, instance_uuid=, attr=, state=)``; the message
+    reads as Nova's: "Cannot 'stop' instance <uuid> while it is in vm_state stopped".
+    """
+
+    msg_fmt = "Cannot '%(action)s' instance %(instance_uuid)s while it is in %(attr)s %(state)s"
+
+
+class Forbidden(CloudError):
+    """The caller may not do this (-> 403)."""
+
+    msg_fmt = "Policy doesn't allow this operation to be performed."
+
+
+class QuotaOrCapacityExceeded(CloudError):
+    """A quota or hard limit would be exceeded (-> 403 as Nova's quota errors)."""
+
+    msg_fmt = "Quota exceeded."
+
+
+class MessagingError(CloudError):
+    """A message could not be routed, decoded or handled (unknown method, bad version, ...)."""
+
+    msg_fmt = "Messaging error."
+
+
+class UnknownMethod(MessagingError):
+    msg_fmt = "Cell %(cell)s has no handler for method %(method)s"
+
+
+class MessageTimeout(MessagingError):
+    msg_fmt = "No reply to %(method)s from cell %(cell)s within %(timeout)s seconds"

@@ -1,0 +1,100 @@
+"""Credentials for one account, read inline or from a clouds.yaml entry.
+
+`Credentials` is a plain frozen value; `auth_provider()` turns it into tempest.lib's
+`KeystoneV3Credentials` + `KeystoneV3AuthProvider`, which the service clients use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import yaml
+from tempest.lib import auth
+
+from cellgate.lib.exceptions import CredentialsError
+
+_REQUIRED_AUTH_KEYS = ("auth_url", "username", "password", "project_name")
+
+
+@dataclasses.dataclass(frozen=True)
+class Credentials:
+    """A Keystone v3 password identity scoped to a project."""
+
+    username: str
+    password: str
+    project_name: str
+    auth_url: str
+    user_domain_name: str = "Default"
+    project_domain_name: str = "Default"
+    region: str = "RegionOne"
+    interface: str = "public"
+
+    def __repr__(self) -> str:  # never print a password in logs or test output
+        return (f"Credentials(username={self.username!r}, project_name={self.project_name!r}, "
+                f"auth_url={self.auth_url!r}, region={self.region!r})")
+
+    @classmethod
+    def from_clouds_yaml(cls, path: str | os.PathLike, cloud_name: str) -> Credentials:
+        """Read the entry `cloud_name` of the clouds.yaml at `path`.
+
+        Raises `CredentialsError` naming the file, the entry and what to fix.
+        """
+        path = os.fspath(path)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = yaml.safe_load(handle)
+        except FileNotFoundError:
+            raise CredentialsError(f"{path}: no such clouds.yaml file; check the path")
+        except (OSError, yaml.YAMLError) as exc:
+            raise CredentialsError(f"{path}: cannot read clouds.yaml: {exc}")
+        clouds = data.get("clouds") if isinstance(data, dict) else None
+        if not isinstance(clouds, dict):
+            raise CredentialsError(f"{path}: no top-level 'clouds' mapping; "
+                                   "a clouds.yaml holds 'clouds: {name: {auth: ...}}'")
+        entry = clouds.get(cloud_name)
+        if not isinstance(entry, dict):
+            known = ", ".join(sorted(str(name) for name in clouds)) or "none"
+            raise CredentialsError(f"{path}: no cloud named {cloud_name!r} "
+                                   f"(entries: {known}); use one of those names")
+        auth_data = entry.get("auth")
+        if not isinstance(auth_data, dict):
+            raise CredentialsError(f"{path}: cloud {cloud_name!r} has no 'auth' mapping")
+        missing = [key for key in _REQUIRED_AUTH_KEYS if not auth_data.get(key)]
+        if missing:
+            raise CredentialsError(f"{path}: cloud {cloud_name!r}: auth lacks "
+                                   f"{', '.join(missing)}; add them under 'auth:'")
+        return cls(
+            username=str(auth_data["username"]),
+            password=str(auth_data["password"]),
+            project_name=str(auth_data["project_name"]),
+            auth_url=str(auth_data["auth_url"]),
+            user_domain_name=str(auth_data.get("user_domain_name")
+                                 or auth_data.get("domain_name") or "Default"),
+            project_domain_name=str(auth_data.get("project_domain_name")
+                                    or auth_data.get("domain_name") or "Default"),
+            region=str(entry.get("region_name") or "RegionOne"),
+            interface=str(entry.get("interface") or "public"),
+        )
+
+    def with_password(self, password: str) -> Credentials:
+        """A copy with another password (negative identity tests)."""
+        return dataclasses.replace(self, password=password)
+
+    def keystone_credentials(self) -> auth.KeystoneV3Credentials:
+        """The tempest.lib credentials object for this account."""
+        return auth.KeystoneV3Credentials(
+            username=self.username, password=self.password, project_name=self.project_name,
+            user_domain_name=self.user_domain_name,
+            project_domain_name=self.project_domain_name)
+
+    def auth_provider(self) -> auth.KeystoneV3AuthProvider:
+        """A fresh tempest.lib auth provider (it fetches a token on first use)."""
+        return auth.KeystoneV3AuthProvider(self.keystone_credentials(),
+                                           _identity_v3_url(self.auth_url))
+
+
+def _identity_v3_url(auth_url: str) -> str:
+    """clouds.yaml auth_url may or may not end in /v3; the token client needs it there."""
+    url = auth_url.rstrip("/")
+    return url if url.endswith("/v3") else url + "/v3"

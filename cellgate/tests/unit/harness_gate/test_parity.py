@@ -1,0 +1,66 @@
+"""Parity reports built from gate summaries."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import fixtures
+import testtools
+
+from cellgate.harness import parity
+from cellgate.harness import summary as sm
+
+A = "cellgate.tests.api.flavors.test_f.T.test_a[id-1]"
+B = "cellgate.tests.api.servers.test_s.T.test_b[id-2]"
+C = "cellgate.tests.api.servers.test_s.T.test_c[id-3]"
+
+
+def _summary(job: str, voting: bool, statuses: dict[str, str]) -> dict:
+    outcomes = [sm.TestOutcome(id=t, status=s, area=sm.area_or_other(t))
+                for t, s in statuses.items()]
+    return sm.build_summary(outcomes, job=job, voting=voting, topology=job, duration=1.0,
+                            started_at="t")
+
+
+class ParityTest(testtools.TestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.dir = self.useFixture(fixtures.TempDir()).path
+        self.folders = []
+        for job, voting, statuses in (
+                ("nocells", True, {A: sm.PASSED, B: sm.PASSED, C: sm.PASSED}),
+                ("cells-multi", False, {A: sm.PASSED, B: sm.FAILED, C: sm.SKIPPED_BY_LIST})):
+            folder = os.path.join(self.dir, job)
+            os.makedirs(folder)
+            with open(os.path.join(folder, "summary.json"), "w", encoding="utf-8") as handle:
+                json.dump(_summary(job, voting, statuses), handle)
+            self.folders.append(folder)
+
+    def test_report_per_area_and_job(self) -> None:
+        json_path = os.path.join(self.dir, "out", "parity.json")
+        html_path = os.path.join(self.dir, "out", "parity.html")
+        self.assertEqual(0, parity.run_parity(results=self.folders, json_path=json_path,
+                                              html_path=html_path, out=open(os.devnull, "w")))
+        with open(json_path, encoding="utf-8") as handle:
+            report = json.load(handle)
+        servers = report["areas"]["servers"]
+        self.assertEqual({"passed": 0, "failed": 1, "skipped_by_flag": 0, "skipped_by_list": 1,
+                          "total": 2}, servers["cells-multi"])
+        self.assertEqual(2, servers["nocells"]["passed"])
+        self.assertEqual({"flavors": 1.0, "servers": 0.0}, report["area_parity_ratio"])
+        self.assertEqual(round(1 / 3, 4), report["parity_ratio"])
+        self.assertEqual(1.0, report["jobs"][0]["pass_ratio"])
+        with open(html_path, encoding="utf-8") as handle:
+            page = handle.read()
+        self.assertIn("<th class=\"area\">servers</th>", page)
+        self.assertIn("non-voting", page)
+        self.assertIn("33.3%", page)
+
+    def test_folder_without_summary(self) -> None:
+        error = self.assertRaises(parity.ParityError, parity.load_summary, self.dir)
+        self.assertIn("summary.json", str(error))
+
+    def test_same_job_twice(self) -> None:
+        summaries = [parity.load_summary(self.folders[0])] * 2
+        self.assertRaises(parity.ParityError, parity.build_report, summaries)

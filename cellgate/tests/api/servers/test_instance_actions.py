@@ -1,0 +1,94 @@
+"""os-instance-actions: the record of what was done to a server, by which request."""
+
+from __future__ import annotations
+
+from tempest.lib import exceptions as lib_exc
+from tempest.lib.common.utils import data_utils
+
+from cellgate.lib import decorators
+from cellgate.tests import base
+
+
+class InstanceActionsTest(base.BaseComputeTest):
+    """One server, stopped, started and rebooted during class set-up; events at 2.51."""
+
+    required_features = ("instance_actions", "stop_start", "reboot")
+    microversion = "2.51"
+    roles = ("member", "alt")
+
+    @classmethod
+    def resource_setup(cls):
+        super().resource_setup()
+        cls.client = cls.os_member.servers_client
+        cls.server = cls.create_test_server()
+        sid = cls.server["id"]
+        cls.request_ids = {}
+        resp = cls.client.stop_server(sid)
+        cls.request_ids["stop"] = resp.response.get("x-openstack-request-id")
+        cls.wait_for_server_status(sid, "SHUTOFF")
+        resp = cls.client.start_server(sid)
+        cls.request_ids["start"] = resp.response.get("x-openstack-request-id")
+        cls.wait_for_server_status(sid, "ACTIVE")
+        resp = cls.client.reboot_server(sid, type="HARD")
+        cls.request_ids["reboot"] = resp.response.get("x-openstack-request-id")
+        cls.wait_for_server_status(sid, "ACTIVE")
+
+    def _actions(self):
+        return self.client.list_instance_actions(self.server["id"])["instanceActions"]
+
+    @decorators.idempotent_id('e5967d3f-d561-49c9-a649-56a10fdff733')
+    def test_list_instance_actions(self):
+        actions = self._actions()
+        self.assertEqual(["create", "reboot", "start", "stop"],
+                         sorted(a["action"] for a in actions))
+        for action in actions:
+            self.assertEqual(self.server["id"], action["instance_uuid"])
+            self.assertTrue(action["request_id"].startswith("req-"), action)
+
+    @decorators.idempotent_id('510c779f-3671-4ecf-96e5-f8f7e17bf2a1')
+    def test_actions_carry_the_request_ids(self):
+        by_action = {a["action"]: a["request_id"] for a in self._actions()}
+        for name, request_id in self.request_ids.items():
+            if request_id:  # the action response names its request (Nova always does)
+                self.assertEqual(request_id, by_action[name], name)
+        self.assertEqual(4, len(set(by_action.values())), "request ids must be distinct")
+
+    @decorators.idempotent_id('d7468c23-1c1e-4c46-8921-db1f1b4b6428')
+    def test_actions_newest_first(self):
+        actions = self._actions()
+        times = [a["start_time"] for a in actions]
+        self.assertEqual(sorted(times, reverse=True), times)
+        self.assertEqual("create", actions[-1]["action"])
+
+    @decorators.idempotent_id('c807954b-692c-48c8-bc6d-e4c3c9190c5a')
+    def test_show_instance_action_with_events(self):
+        by_action = {a["action"]: a for a in self._actions()}
+        create = by_action["create"]
+        shown = self.client.show_instance_action(self.server["id"],
+                                                 create["request_id"])["instanceAction"]
+        self.assertEqual("create", shown["action"])
+        self.assertEqual(create["request_id"], shown["request_id"])
+        self.assertEqual(self.server["id"], shown["instance_uuid"])
+        self.assertIsInstance(shown["events"], list)
+        self.assertNotEqual([], shown["events"])
+        for event in shown["events"]:
+            self.assertTrue(event["event"])
+            self.assertNotIn("traceback", event)  # only admins see tracebacks
+
+    @decorators.idempotent_id('3f430ad5-ddba-4253-9992-0cad55128f0c')
+    def test_show_unknown_request_id_is_404(self):
+        self.assertRaises(lib_exc.NotFound, self.client.show_instance_action,
+                          self.server["id"], "req-" + data_utils.rand_uuid())
+
+    @decorators.idempotent_id('b0237eb7-804d-4d79-b825-f739f45b7ba6')
+    def test_actions_of_unknown_server_is_404(self):
+        self.assertRaises(lib_exc.NotFound, self.client.list_instance_actions,
+                          data_utils.rand_uuid())
+
+    @decorators.idempotent_id('8f232044-0b1e-4816-bac4-d6d916a936ec')
+    def test_actions_of_another_projects_server_is_404(self):
+        alt = self.os_alt.servers_client
+        self.assertRaises(lib_exc.NotFound, alt.list_instance_actions, self.server["id"])
+        request_id = self._actions()[0]["request_id"]
+        self.assertRaises(lib_exc.NotFound, alt.show_instance_action, self.server["id"],
+                          request_id)

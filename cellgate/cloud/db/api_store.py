@@ -1,0 +1,24 @@
+"""ApiStore: the API cell database and its stores (flavors, read model, actions, capacity)."""
+
+from __future__ import annotations
+
+from cellgate.cloud.db.actions import ActionStore
+from cellgate.cloud.db.api_tables import api_metadata
+from cellgate.cloud.db.capacity import CapacityStore
+from cellgate.cloud.db.engine import Database
+from cellgate.cloud.db.flavors import FlavorStore
+from cellgate.cloud.db.read_model import InstanceReadModel
+
+
+class ApiStore:
+    """Everything the API cell persists; ``db.engine`` is shared with the identity store."""
+
+    def __init__(self, url: str) -> None:
+        self.db = Database(url, api_metadata)
+        self.flavors = FlavorStore(self.db)
+        self.instances = InstanceReadModel(self.db)
+        self.actions = ActionStore(self.db)
+        self.capacity = CapacityStore(self.db)
+
+    def dispose(self) -> None:
+        self.db.dispose()

@@ -1,0 +1,117 @@
+"""Tables of the API cell database (the Keystone tables are created by the identity store)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+                        Boolean,
+                        Column,
+                        Float,
+                        Index,
+                        Integer,
+                        MetaData,
+                        String,
+                        Table,
+                        Text,
+                        UniqueConstraint,
+)
+
+api_metadata = MetaData()
+
+flavors = Table(
+    "flavors", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("flavorid", String(255), nullable=False, unique=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("memory_mb", Integer, nullable=False),
+    Column("vcpus", Integer, nullable=False),
+    Column("root_gb", Integer, nullable=False),
+    Column("ephemeral_gb", Integer, nullable=False, default=0),
+    Column("swap", Integer, nullable=False, default=0),
+    Column("rxtx_factor", Float, nullable=False, default=1.0),
+    Column("is_public", Boolean, nullable=False, default=True),
+    Column("description", Text),
+    Column("created_at", Float, nullable=False),
+)
+
+flavor_extra_specs = Table(
+    "flavor_extra_specs", api_metadata,
+    Column("flavor_id", Integer, primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("value", String(255), nullable=False),
+)
+
+flavor_projects = Table(
+    "flavor_projects", api_metadata,
+    Column("flavor_id", Integer, primary_key=True),
+    Column("project_id", String(255), primary_key=True),
+)
+
+# The read model: a full copy of every instance (``data`` is the object primitive's data as
+# JSON); the other columns exist to filter and sort without decoding.
+instances = Table(
+    "instances", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("project_id", String(255)),
+    Column("user_id", String(255)),
+    Column("name", String(255)),
+    Column("vm_state", String(32)),
+    Column("task_state", String(32)),
+    Column("flavor_id", String(255)),
+    Column("image_ref", String(255)),
+    Column("host", String(255)),
+    Column("availability_zone", String(255)),
+    Column("cell_name", String(255)),
+    Column("created_ts", Float, nullable=False),
+    Column("updated_ts", Float, nullable=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("sync_seq", Integer, nullable=False, default=0),
+    Column("data", Text, nullable=False),
+    Index("ix_instances_project", "project_id", "deleted"),
+)
+
+instance_actions = Table(
+    "instance_actions", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("instance_uuid", String(36), nullable=False, index=True),
+    Column("request_id", String(255), nullable=False),
+    Column("action", String(255), nullable=False),
+    Column("user_id", String(255)),
+    Column("project_id", String(255)),
+    Column("start_time", Float, nullable=False),
+    Column("updated_at", Float),
+    Column("message", String(255)),
+    UniqueConstraint("instance_uuid", "request_id"),
+)
+
+instance_action_events = Table(
+    "instance_action_events", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("action_id", Integer, nullable=False, index=True),
+    Column("event", String(255), nullable=False),
+    Column("start_time", Float),
+    Column("finish_time", Float),
+    Column("result", String(255)),
+    Column("traceback", Text),
+    Column("host", String(255)),
+    Column("details", Text),
+)
+
+# What each child cell reports up: one row per host (hypervisor) and one per service.
+cell_hosts = Table(
+    "cell_hosts", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("host", String(255), nullable=False, unique=True),
+    Column("cell_name", String(255), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+cell_services = Table(
+    "cell_services", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("cell_name", String(255), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)

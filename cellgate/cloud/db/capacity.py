@@ -1,0 +1,55 @@
+"""CapacityStore: the hosts and services each child cell reports up, in the API database."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from cellgate.cloud.db import api_tables as t
+from cellgate.cloud.db.engine import Database
+
+
+class CapacityStore:
+    """Latest capacity report per host and service; ids are stable integers per host."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def save_report(self, cell_name: str, hosts: list[dict[str, Any]],
+                    services: list[dict[str, Any]]) -> None:
+        """Store a cell's report (hosts: usage and traits; services: service rows)."""
+        now = time.time()
+        h, s = t.cell_hosts.c, t.cell_services.c
+        with self.db.write() as conn:
+            for host in hosts:
+                row = conn.execute(select(h.id).where(h.host == host["host"])).first()
+                values = {"cell_name": cell_name, "data": json.dumps(host), "updated_at": now}
+                if row is None:
+                    conn.execute(insert(t.cell_hosts).values(host=host["host"], **values))
+                else:
+                    conn.execute(update(t.cell_hosts).where(h.id == row.id).values(**values))
+            for service in services:
+                row = conn.execute(select(s.id).where(s.uuid == service["uuid"])).first()
+                values = {"cell_name": cell_name, "data": json.dumps(service),
+                          "updated_at": now}
+                if row is None:
+                    conn.execute(insert(t.cell_services).values(uuid=service["uuid"], **values))
+                else:
+                    conn.execute(update(t.cell_services).where(s.id == row.id).values(**values))
+
+    def hosts(self) -> list[dict[str, Any]]:
+        """Every reported host: its data plus ``id`` (int) and ``cell_name``."""
+        with self.db.read() as conn:
+            rows = conn.execute(select(t.cell_hosts).order_by(t.cell_hosts.c.id)).all()
+        return [{**json.loads(r.data), "id": r.id, "cell_name": r.cell_name,
+                 "reported_at": r.updated_at} for r in rows]
+
+    def services(self) -> list[dict[str, Any]]:
+        """Every reported service: its data plus ``id`` (int) and ``cell_name``."""
+        with self.db.read() as conn:
+            rows = conn.execute(select(t.cell_services).order_by(t.cell_services.c.id)).all()
+        return [{**json.loads(r.data), "id": r.id, "cell_name": r.cell_name,
+                 "reported_at": r.updated_at} for r in rows]

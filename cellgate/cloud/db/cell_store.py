@@ -1,0 +1,181 @@
+"""CellStore: a child cell's database: authoritative instances, hosts, allocations, services,
+faults."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid as uuidlib
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+
+from cellgate.cloud.db import cell_tables as t
+from cellgate.cloud.db.engine import Database
+
+_NODE_NS = uuidlib.UUID("6f1c7d4e-5a9b-4c1e-9d57-0b2f6c2a7e11")
+
+
+def stable_uuid(*parts: str) -> str:
+    """A UUID that is the same for the same names in every run (hosts, services)."""
+    return str(uuidlib.uuid5(_NODE_NS, "/".join(parts)))
+
+
+class CellStore:
+    """Persistence of one child cell; every write is one transaction."""
+
+    def __init__(self, cell_name: str, url: str) -> None:
+        self.cell_name = cell_name
+        self.db = Database(url, t.cell_metadata)
+
+    # -- hosts and services -------------------------------------------------------------
+
+    def ensure_hosts(self, hosts: Iterable[tuple[str, int, int, int, str]]) -> None:
+        """Create or resize compute nodes and services for ``(host, vcpus, memory_mb,
+        disk_gb, zone)`` and this cell's conductor."""
+        now = time.time()
+        with self.db.write() as conn:
+            for host, vcpus, memory_mb, disk_gb, zone in hosts:
+                totals = {"vcpus": vcpus, "memory_mb": memory_mb, "local_gb": disk_gb,
+                          "updated_at": now}
+                row = conn.execute(select(t.compute_nodes.c.id)
+                                   .where(t.compute_nodes.c.host == host)).first()
+                if row is None:
+                    conn.execute(insert(t.compute_nodes).values(
+                        uuid=stable_uuid(self.cell_name, "node", host), host=host, **totals))
+                else:
+                    conn.execute(update(t.compute_nodes).where(t.compute_nodes.c.id == row.id)
+                                 .values(**totals))
+                self._ensure_service(conn, host, "nova-compute", zone, now)
+            self._ensure_service(conn, f"{self.cell_name}-conductor", "nova-conductor",
+                                 "internal", now)
+
+    def _ensure_service(self, conn: Any, host: str, binary: str, zone: str, now: float) -> None:
+        svc_uuid = stable_uuid(self.cell_name, binary, host)
+        row = conn.execute(select(t.services.c.id).where(t.services.c.uuid == svc_uuid)).first()
+        if row is None:
+            conn.execute(insert(t.services).values(uuid=svc_uuid, host=host, binary=binary,
+                                                   zone=zone, created_at=now, updated_at=now))
+        else:
+            conn.execute(update(t.services).where(t.services.c.id == row.id)
+                         .values(zone=zone, updated_at=now))
+
+    def nodes(self) -> list[dict[str, Any]]:
+        """Every compute node row as a dict."""
+        with self.db.read() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(t.compute_nodes))]
+
+    def node(self, host: str) -> dict[str, Any]:
+        with self.db.read() as conn:
+            row = conn.execute(select(t.compute_nodes)
+                               .where(t.compute_nodes.c.host == host)).first()
+        if row is None:
+            raise KeyError(host)
+        return dict(row._mapping)
+
+    def services(self) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(t.services))]
+
+    # -- resource accounting ------------------------------------------------------------
+
+    def claim(self, host: str, instance_uuid: str, vcpus: int, memory_mb: int,
+              disk_gb: int) -> bool:
+        """Record that ``instance_uuid`` uses these resources on ``host``.
+
+        False (and nothing recorded) when the host lacks room. Idempotent: a second claim
+        for the same instance on the same host changes nothing.
+        """
+        with self.db.write() as conn:
+            existing = conn.execute(select(t.allocations)
+                                    .where(t.allocations.c.instance_uuid == instance_uuid)
+                                    ).first()
+            if existing is not None:
+                if existing.host == host:
+                    return True
+                conn.execute(delete(t.allocations)
+                             .where(t.allocations.c.instance_uuid == instance_uuid))
+                self._refresh_usage(conn, existing.host)
+            node = conn.execute(select(t.compute_nodes)
+                                .where(t.compute_nodes.c.host == host)).one()
+            used = self._sum(conn, host)
+            if (used["vcpus"] + vcpus > node.vcpus or used["memory_mb"] + memory_mb > node.memory_mb
+                    or used["disk_gb"] + disk_gb > node.local_gb):
+                return False
+            conn.execute(insert(t.allocations).values(instance_uuid=instance_uuid, host=host,
+                                                      vcpus=vcpus, memory_mb=memory_mb,
+                                                      disk_gb=disk_gb))
+            self._refresh_usage(conn, host)
+            return True
+
+    def release(self, instance_uuid: str) -> str | None:
+        """Forget an instance's usage; returns the host it was on (None if it had none)."""
+        with self.db.write() as conn:
+            row = conn.execute(select(t.allocations.c.host)
+                               .where(t.allocations.c.instance_uuid == instance_uuid)).first()
+            if row is None:
+                return None
+            conn.execute(delete(t.allocations)
+                         .where(t.allocations.c.instance_uuid == instance_uuid))
+            self._refresh_usage(conn, row.host)
+            return row.host
+
+    @staticmethod
+    def _sum(conn: Any, host: str) -> dict[str, int]:
+        a = t.allocations.c
+        row = conn.execute(select(func.coalesce(func.sum(a.vcpus), 0),
+                                  func.coalesce(func.sum(a.memory_mb), 0),
+                                  func.coalesce(func.sum(a.disk_gb), 0), func.count())
+                           .where(a.host == host)).one()
+        return {"vcpus": row[0], "memory_mb": row[1], "disk_gb": row[2], "count": row[3]}
+
+    def _refresh_usage(self, conn: Any, host: str) -> None:
+        used = self._sum(conn, host)
+        conn.execute(update(t.compute_nodes).where(t.compute_nodes.c.host == host).values(
+            vcpus_used=used["vcpus"], memory_mb_used=used["memory_mb"],
+            local_gb_used=used["disk_gb"], running_vms=used["count"], updated_at=time.time()))
+
+    # -- instances ----------------------------------------------------------------------
+
+    def get_instance(self, instance_uuid: str) -> dict[str, Any] | None:
+        """Stored data of an instance (deleted ones too), or None."""
+        with self.db.read() as conn:
+            row = conn.execute(select(t.instances.c.data)
+                               .where(t.instances.c.uuid == instance_uuid)).first()
+        return json.loads(row.data) if row else None
+
+    def save_instance(self, data: dict[str, Any]) -> int:
+        """Write an instance, bumping its sync sequence; returns the new sequence number."""
+        c = t.instances.c
+        with self.db.write() as conn:
+            row = conn.execute(select(c.id, c.sync_seq).where(c.uuid == data["uuid"])).first()
+            seq = (row.sync_seq if row else 0) + 1
+            data["sync_seq"] = seq
+            values = {"vm_state": data.get("vm_state"), "task_state": data.get("task_state"),
+                      "host": data.get("host"), "deleted": bool(data.get("deleted")),
+                      "sync_seq": seq, "data": json.dumps(data)}
+            if row is None:
+                conn.execute(insert(t.instances).values(uuid=data["uuid"], **values))
+            else:
+                conn.execute(update(t.instances).where(c.id == row.id).values(**values))
+        return seq
+
+    def remove_instance(self, instance_uuid: str) -> None:
+        """Drop an instance from this cell entirely (it was rescheduled to another cell)."""
+        with self.db.write() as conn:
+            conn.execute(delete(t.instances).where(t.instances.c.uuid == instance_uuid))
+
+    def list_instances(self, *, vm_state: str | None = None) -> list[dict[str, Any]]:
+        """Stored data of every instance (optionally only those in ``vm_state``)."""
+        query = select(t.instances.c.data)
+        if vm_state is not None:
+            query = query.where(t.instances.c.vm_state == vm_state)
+        with self.db.read() as conn:
+            return [json.loads(r.data) for r in conn.execute(query)]
+
+    def add_fault(self, instance_uuid: str, code: int, message: str, details: str) -> None:
+        with self.db.write() as conn:
+            conn.execute(insert(t.instance_faults).values(
+                instance_uuid=instance_uuid, code=code, message=message[:255], details=details,
+                created_at=time.time()))

@@ -1,0 +1,127 @@
+"""InstanceReadModel: the API cell's full copy of every instance, kept by sync-ups.
+
+Guards: a sync-up with a sequence number lower than (or equal to) the stored one never moves
+a server backwards; a deleted instance stays deleted. Writes made at the top (rename,
+metadata, task marks) keep the sequence number: the child cell's next sync-up supersedes
+them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from cellgate.cloud.db import api_tables as t
+from cellgate.cloud.db.engine import Database
+
+
+def _ts(value: Any) -> float:
+    if isinstance(value, datetime.datetime):
+        return value.timestamp()
+    if isinstance(value, str):
+        parsed = datetime.datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        return parsed.timestamp()
+    return 0.0
+
+
+def _columns(data: dict[str, Any]) -> dict[str, Any]:
+    return {"project_id": data.get("project_id"), "user_id": data.get("user_id"),
+            "name": data.get("name"), "vm_state": data.get("vm_state"),
+            "task_state": data.get("task_state"),
+            "flavor_id": (data.get("flavor") or {}).get("id"),
+            "image_ref": data.get("image_ref"), "host": data.get("host"),
+            "availability_zone": data.get("availability_zone"),
+            "cell_name": data.get("cell_name"), "created_ts": _ts(data.get("created_at")),
+            "updated_ts": _ts(data.get("updated_at")), "deleted": bool(data.get("deleted")),
+            "sync_seq": int(data.get("sync_seq") or 0), "data": json.dumps(data)}
+
+
+class InstanceReadModel:
+    """Read-optimised instance copies in the API database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def put(self, data: dict[str, Any]) -> None:
+        """Write an instance as the top knows it (create, or a change made at the top)."""
+        c = t.instances.c
+        with self.db.write() as conn:
+            row = conn.execute(select(c.id).where(c.uuid == data["uuid"])).first()
+            if row is None:
+                conn.execute(insert(t.instances).values(uuid=data["uuid"], **_columns(data)))
+            else:
+                conn.execute(update(t.instances).where(c.id == row.id).values(**_columns(data)))
+
+    def apply_sync(self, data: dict[str, Any], *, heal: bool = False) -> bool:
+        """Apply a child cell's copy; False when a guard refuses it.
+
+        ``heal`` also accepts an equal sequence number (the top may hold a wrong copy at the
+        same sequence); a lower one is still refused, and deleted still stays deleted.
+        """
+        c = t.instances.c
+        seq = int(data.get("sync_seq") or 0)
+        with self.db.write() as conn:
+            row = conn.execute(select(c.id, c.sync_seq, c.deleted, c.data)
+                               .where(c.uuid == data["uuid"])).first()
+            if row is None:
+                conn.execute(insert(t.instances).values(uuid=data["uuid"], **_columns(data)))
+                return True
+            if row.deleted and not data.get("deleted"):
+                return False
+            if seq < row.sync_seq or (seq == row.sync_seq and not heal):
+                return False
+            if heal and seq == row.sync_seq and json.loads(row.data) == data:
+                return False
+            conn.execute(update(t.instances).where(c.id == row.id).values(**_columns(data)))
+            return True
+
+    def get(self, uuid: str) -> dict[str, Any] | None:
+        """Stored data of one instance (deleted too) or None."""
+        with self.db.read() as conn:
+            row = conn.execute(select(t.instances.c.data)
+                               .where(t.instances.c.uuid == uuid)).first()
+        return json.loads(row.data) if row else None
+
+    def query(self, *, project_id: str | None = None, include_deleted: bool = False,
+              changes_since: float | None = None, host: str | None = None,
+              availability_zone: str | None = None, flavor_id: str | None = None,
+              image_ref: str | None = None, vm_states: Iterable[str] | None = None,
+              only_deleted: bool = False) -> list[dict[str, Any]]:
+        """Stored data of matching instances, newest first (one query, no N+1)."""
+        c = t.instances.c
+        query = select(c.data)
+        if project_id is not None:
+            query = query.where(c.project_id == project_id)
+        if only_deleted:
+            query = query.where(c.deleted.is_(True))
+        elif not include_deleted and changes_since is None:
+            query = query.where(c.deleted.is_(False))
+        if changes_since is not None:
+            query = query.where(c.updated_ts >= changes_since)
+        if host is not None:
+            query = query.where(c.host == host)
+        if availability_zone is not None:
+            query = query.where(c.availability_zone == availability_zone)
+        if flavor_id is not None:
+            query = query.where(c.flavor_id == flavor_id)
+        if image_ref is not None:
+            query = query.where(c.image_ref == image_ref)
+        if vm_states is not None:
+            query = query.where(c.vm_state.in_(list(vm_states)))
+        query = query.order_by(c.created_ts.desc(), c.id.desc())
+        with self.db.read() as conn:
+            return [json.loads(r.data) for r in conn.execute(query)]
+
+    def unfinished(self) -> list[dict[str, Any]]:
+        """Instances not deleted that are building or have a task in flight."""
+        c = t.instances.c
+        query = select(c.data).where(c.deleted.is_(False)).where(
+            (c.vm_state == "building") | c.task_state.is_not(None))
+        with self.db.read() as conn:
+            return [json.loads(r.data) for r in conn.execute(query)]

@@ -1,0 +1,89 @@
+"""InMemoryTransport: one queue and worker thread per cell, every message JSON round-tripped."""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+
+from cellgate.cloud.exceptions import MessagingError
+from cellgate.cloud.messaging.message import Message
+from cellgate.cloud.messaging.transport import Handler, Transport
+
+LOG = logging.getLogger(__name__)
+_STOP = object()
+
+
+class InMemoryTransport(Transport):
+    """In-process transport that behaves like a remote one.
+
+    Each message is encoded to JSON on send and decoded on delivery, so nothing shared by
+    reference crosses cells; each cell's handler runs on that cell's own worker thread.
+    """
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler] = {}
+        self._queues: dict[str, queue.Queue] = {}
+        self._threads: dict[str, threading.Thread] = {}
+        self._running = False
+        self._lock = threading.Lock()
+
+    def register(self, cell_name: str, handler: Handler) -> None:
+        with self._lock:
+            self._handlers[cell_name] = handler
+            self._queues.setdefault(cell_name, queue.Queue())
+            if self._running:
+                self._start_worker(cell_name)
+
+    def send(self, message: Message) -> None:
+        box = self._queues.get(message.target)
+        if box is None:
+            raise MessagingError(f"no cell named {message.target!r} is registered "
+                                 f"(known: {', '.join(sorted(self._queues))})")
+        box.put(json.dumps(message.to_dict()))
+
+    def start(self) -> None:
+        with self._lock:
+            self._running = True
+            for name in self._queues:
+                self._start_worker(name)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._running = False
+            threads = list(self._threads.items())
+            self._threads.clear()
+            for name, _thread in threads:
+                old = self._queues[name]
+                while True:  # drop what is queued, as a dying process would
+                    try:
+                        old.get_nowait()
+                    except queue.Empty:
+                        break
+                old.put(_STOP)
+                self._queues[name] = queue.Queue()
+        for name, thread in threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout=10)
+                if thread.is_alive():
+                    LOG.error("worker of cell %s did not stop within 10 s", name)
+
+    def _start_worker(self, name: str) -> None:
+        if name in self._threads:
+            return
+        thread = threading.Thread(target=self._work, args=(name, self._queues[name]),
+                                  name=f"cell-{name}", daemon=True)
+        self._threads[name] = thread
+        thread.start()
+
+    def _work(self, name: str, box: queue.Queue) -> None:
+        while True:
+            item = box.get()
+            if item is _STOP:
+                return
+            try:
+                message = Message.from_dict(json.loads(item))
+                self._handlers[name](message)
+            except Exception:  # a bad message must not kill the cell's worker
+                LOG.exception("cell %s failed to handle a message", name)

@@ -13,7 +13,7 @@ from tempest.lib.services.compute import (
     services_client,
     versions_client,
 )
-from tempest.lib.services.identity.v3 import token_client
+from tempest.lib.services.identity.v3 import identity_client, token_client
 from tempest.lib.services.image.v2 import images_client
 
 from cellgate.lib.credentials import Credentials
@@ -38,15 +38,12 @@ class Clients:
     @functools.cached_property
     def auth_provider(self) -> auth.KeystoneV3AuthProvider:
         """The tempest.lib auth provider (fetches and caches the token)."""
-        return auth.KeystoneV3AuthProvider(
-            self.credentials.keystone_credentials(),
-            self.identity_v3_url, http_timeout=self.http_timeout)
+        return self.credentials.auth_provider(http_timeout=self.http_timeout)
 
     @property
     def identity_v3_url(self) -> str:
         """Keystone v3 URL of this account (auth_url ending in /v3)."""
-        url = self.credentials.auth_url.rstrip("/")
-        return url if url.endswith("/v3") else url + "/v3"
+        return self.credentials.identity_v3_url
 
     def _params(self, service: str) -> dict:
         return {
@@ -58,6 +55,18 @@ class Clients:
             "build_timeout": self.build_timeout,
             "http_timeout": self.http_timeout,
         }
+
+    @property
+    def project_id(self) -> str:
+        """The id of the project the token is scoped to (authenticates if needed)."""
+        self.auth_provider.get_auth()
+        return self.auth_provider.credentials.project_id
+
+    @property
+    def user_id(self) -> str:
+        """The id of the user (authenticates if needed)."""
+        self.auth_provider.get_auth()
+        return self.auth_provider.credentials.user_id
 
     @functools.cached_property
     def servers_client(self) -> servers_client.ServersClient:
@@ -93,6 +102,11 @@ class Clients:
     def token_client(self) -> token_client.V3TokenClient:
         """Identity v3 token client (unauthenticated; posts to /v3/auth/tokens)."""
         return token_client.V3TokenClient(self.identity_v3_url, http_timeout=self.http_timeout)
+
+    @functools.cached_property
+    def identity_client(self) -> identity_client.IdentityClient:
+        """Identity v3 token validation and API description (show/check/delete token)."""
+        return identity_client.IdentityClient(**self._params("identity"))
 
     def rest_client(self, service: str) -> rest_client.RestClient:
         """A raw RestClient for `compute`, `identity` or `image` (catalog endpoint, token added).

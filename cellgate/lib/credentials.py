@@ -88,13 +88,13 @@ class Credentials:
             user_domain_name=self.user_domain_name,
             project_domain_name=self.project_domain_name)
 
-    def auth_provider(self) -> auth.KeystoneV3AuthProvider:
+    @property
+    def identity_v3_url(self) -> str:
+        """auth_url ending in /v3 (clouds.yaml may give it either way)."""
+        url = self.auth_url.rstrip("/")
+        return url if url.endswith("/v3") else url + "/v3"
+
+    def auth_provider(self, http_timeout: float | None = None) -> auth.KeystoneV3AuthProvider:
         """A fresh tempest.lib auth provider (it fetches a token on first use)."""
-        return auth.KeystoneV3AuthProvider(self.keystone_credentials(),
-                                           _identity_v3_url(self.auth_url))
-
-
-def _identity_v3_url(auth_url: str) -> str:
-    """clouds.yaml auth_url may or may not end in /v3; the token client needs it there."""
-    url = auth_url.rstrip("/")
-    return url if url.endswith("/v3") else url + "/v3"
+        return auth.KeystoneV3AuthProvider(self.keystone_credentials(), self.identity_v3_url,
+                                           http_timeout=http_timeout)

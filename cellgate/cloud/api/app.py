@@ -1,0 +1,105 @@
+"""The app factory: one WSGI application serving identity, compute and image.
+
+The request walk: route match (Werkzeug Map; 404/405 with Allow) -> token check (all but
+discovery and token issue) -> microversion negotiation (compute) -> handler. Errors are
+turned into bodies here only: HTTPError as raised, domain exceptions through
+`faults.translate`, anything else a 500 with a log line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.wrappers import Request, Response
+
+from cellgate.cloud import exceptions as exc
+from cellgate.cloud.api import auth, faults, microversion
+from cellgate.cloud.api.errors import HTTPError, keystone_error, nova_fault
+from cellgate.cloud.api.request import ApiRequest, json_response
+from cellgate.cloud.api.routes import PUBLIC_PATHS, build_map, service_of
+
+LOG = logging.getLogger(__name__)
+
+
+class CloudApp:
+    """The WSGI application; `deps` provides compute_api, identity, images_list, images_get."""
+
+    def __init__(self, deps: Any) -> None:
+        self.deps = deps
+        self.url_map = build_map()
+
+    def __call__(self, environ: dict, start_response) -> Any:
+        http = Request(environ)
+        service = service_of(http.path)
+        version = None
+        request_id = None
+        try:
+            try:
+                response, version, request_id = self._dispatch(http, service)
+            except HTTPError as error:
+                response = _error_response(service, error)
+            except microversion.MicroversionError as error:
+                response = _error_response(service, HTTPError(error.status, error.message))
+            except exc.CloudError as error:
+                response = _error_response(service, faults.translate(error))
+        except Exception:  # the last wrapper: never leak a traceback to the client
+            LOG.exception("Unexpected error serving %s %s", http.method, http.full_path)
+            response = _error_response(service, HTTPError(
+                500, "Unexpected API Error. Please report this at "
+                     "http://bugs.launchpad.net/nova/ and attach the Nova API log if possible."))
+        if service == "compute" and version is not None:
+            for name, value in microversion.response_headers(version):
+                response.headers[name] = value
+        if request_id is not None:
+            response.headers["X-Openstack-Request-Id"] = request_id
+            response.headers["X-Compute-Request-Id"] = request_id
+        return response(environ, start_response)
+
+    def _dispatch(self, http: Request, service: str):
+        adapter = self.url_map.bind_to_environ(http.environ)
+        public = http.path in PUBLIC_PATHS or (
+            http.path.rstrip("/") == "/identity/v3/auth/tokens")
+        try:
+            handler, url_args = adapter.match()
+            route_error: HTTPError | None = None
+        except MethodNotAllowed as error:
+            handler, url_args = None, {}
+            allowed = sorted(m for m in (error.valid_methods or []))
+            route_error = HTTPError(405, "The method specified is not allowed for this "
+                                         "resource.", headers=[("Allow", ", ".join(allowed))])
+        except NotFound:
+            handler, url_args = None, {}
+            route_error = HTTPError(404, "The resource could not be found.")
+        version = None
+        context = None
+        if not public:
+            # keystonemiddleware runs before Nova: a missing token wins over a bad version
+            context = auth.authenticate(http, self.deps.identity)
+            if service == "compute":
+                version = microversion.negotiate(http.headers)
+                context = dataclasses.replace(context, microversion=str(version))
+        req = ApiRequest(http=http, deps=self.deps, context=context, version=version)
+        if route_error is not None:
+            raise route_error
+        response = handler(req, **url_args)
+        request_id = req.context.request_id if req.context is not None else None
+        return response, version, request_id
+
+
+def _error_response(service: str, error: HTTPError) -> Response:
+    if service == "identity" or error.status == 401:
+        body = keystone_error(error.status, error.message)
+    else:
+        body = nova_fault(error.status, error.message)
+    response = json_response(body, status=error.status, headers=error.headers)
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = "Keystone uri=\"/identity\""
+    return response
+
+
+def make_app(deps: Any) -> CloudApp:
+    """Build the WSGI application around a service bundle (see CloudApp)."""
+    return CloudApp(deps)

@@ -1,0 +1,89 @@
+"""Query-parameter parsing shared by the handlers (400 with Nova's wording on bad values)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from cellgate.cloud.api.errors import HTTPError
+from cellgate.cloud.api.request import ApiRequest
+
+MAX_LIMIT = 1000
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+                      r"[0-9a-fA-F]{12}$")
+
+
+def is_uuid(value: str) -> bool:
+    """True for a UUID with or without dashes."""
+    return bool(_UUID_RE.match(value))
+
+
+def limit_and_marker(req: ApiRequest) -> tuple[int | None, str | None]:
+    """`limit` (non-negative integer, capped at 1000) and `marker` from the query."""
+    raw = req.query_one("limit")
+    limit = None
+    if raw is not None:
+        try:
+            limit = int(raw)
+        except ValueError:
+            raise HTTPError(400, "limit param must be an integer")
+        if limit < 0:
+            raise HTTPError(400, "limit param must be positive")
+        limit = min(limit, MAX_LIMIT)
+    marker = req.query_one("marker")
+    if marker is not None and not marker:
+        raise HTTPError(400, "marker param must not be empty")
+    return limit, marker
+
+
+def sort_dir(req: ApiRequest, default: str = "asc") -> str:
+    """`sort_dir`: asc or desc."""
+    value = req.query_one("sort_dir") or default
+    if value not in ("asc", "desc"):
+        raise HTTPError(400, "Invalid input for query parameters sort_dir. Value: %s. "
+                             "'%s' is not one of ['asc', 'desc']" % (value, value))
+    return value
+
+
+def non_negative_int(req: ApiRequest, name: str, message: str) -> int | None:
+    """An optional integer query parameter (>= 0)."""
+    raw = req.query_one(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise HTTPError(400, message % raw)
+    if value < 0:
+        raise HTTPError(400, message % raw)
+    return value
+
+
+def timestamp(req: ApiRequest, name: str) -> datetime | None:
+    """An ISO 8601 query parameter as an aware UTC datetime."""
+    raw = req.query_one(name)
+    if raw is None:
+        return None
+    text = raw.strip().replace("Z", "+00:00").replace(" ", "+")
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise HTTPError(400, "Invalid input for query parameters %s. Value: %s. "
+                             "'%s' is not a 'date-time'" % (name, raw, raw))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def boolean(req: ApiRequest, name: str) -> bool | None:
+    """An optional boolean query parameter (Nova's strutils set)."""
+    raw = req.query_one(name)
+    if raw is None:
+        return None
+    low = raw.strip().lower()
+    if low in ("", "1", "t", "true", "on", "y", "yes"):
+        return True
+    if low in ("0", "f", "false", "off", "n", "no"):
+        return False
+    raise HTTPError(400, "Invalid input for query parameters %s. Value: %s. "
+                         "Unrecognized value '%s'" % (name, raw, raw))

@@ -1,0 +1,163 @@
+"""/servers: create, list, detail, show, update, delete."""
+
+from __future__ import annotations
+
+from werkzeug.wrappers import Response
+
+from cellgate.cloud import exceptions as exc
+from cellgate.cloud.api import faults
+from cellgate.cloud.api.errors import HTTPError
+from cellgate.cloud.api.handlers import params
+from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
+from cellgate.cloud.api.schemas import servers as schemas
+from cellgate.cloud.api.validation import validate
+from cellgate.cloud.api.views import servers as views
+from cellgate.cloud.api.views.common import next_link
+
+_SORT_KEYS = ("access_ip_v4", "access_ip_v6", "auto_disk_config", "availability_zone",
+              "config_drive", "created_at", "display_description", "display_name", "host",
+              "hostname", "image_ref", "instance_type_id", "kernel_id", "key_name",
+              "launch_index", "launched_at", "locked_by", "node", "power_state", "progress",
+              "project_id", "ramdisk_id", "root_device_name", "task_state", "terminated_at",
+              "updated_at", "user_id", "uuid", "vm_state")
+
+
+def server_or_404(req: ApiRequest, server_id: str) -> dict:
+    """The server record, or 404 with Nova's message (malformed ids included)."""
+    if not params.is_uuid(server_id):
+        raise HTTPError(404, "Instance %s could not be found." % server_id)
+    return req.deps.compute_api.get_server(req.context, server_id)
+
+
+def _filters(req: ApiRequest) -> dict:
+    filters: dict = {}
+    for name in ("name", "status", "flavor", "image", "host", "availability_zone"):
+        value = req.query_one(name)
+        if value is not None:
+            filters[name] = value
+    since = params.timestamp(req, "changes-since")
+    if since is not None:
+        filters["changes-since"] = since
+    all_tenants = params.boolean(req, "all_tenants")
+    if all_tenants:
+        if not req.context.is_admin:
+            raise HTTPError(403, "Policy doesn't allow os_compute_api:servers:index:"
+                                 "get_all_tenants to be performed.")
+        filters["all_tenants"] = True
+    project_id = req.query_one("project_id") or req.query_one("tenant_id")
+    if project_id and req.context.is_admin and all_tenants is not False:
+        filters["project_id"] = project_id
+    return filters
+
+
+def _list(req: ApiRequest) -> list[dict]:
+    limit, marker = params.limit_and_marker(req)
+    sort_keys = req.http.args.getlist("sort_key")
+    for key in sort_keys:
+        if key not in _SORT_KEYS:
+            raise HTTPError(400, "Invalid input for query parameters sort_key. Value: %s. "
+                                 "'%s' is not one of the allowed sort keys" % (key, key))
+    sort_dirs = req.http.args.getlist("sort_dir")
+    for value in sort_dirs:
+        if value not in ("asc", "desc"):
+            raise HTTPError(400, "Invalid input for query parameters sort_dir. Value: %s. "
+                                 "'%s' is not one of ['asc', 'desc']" % (value, value))
+    if limit is None:
+        limit_arg = params.MAX_LIMIT
+    else:
+        limit_arg = limit
+    return req.deps.compute_api.list_servers(
+        req.context, filters=_filters(req), limit=limit_arg, marker=marker,
+        sort_keys=sort_keys or None, sort_dirs=sort_dirs or None)
+
+
+def _page(req: ApiRequest, body: dict, items: list[dict], path: str) -> Response:
+    limit, _ = params.limit_and_marker(req)
+    if items and len(items) == (limit if limit is not None else params.MAX_LIMIT):
+        query = {k: v for k, v in req.http.args.items() if k != "marker"}
+        body["servers_links"] = next_link(req.base_url, path, query, items[-1]["uuid"])
+    return json_response(body)
+
+
+def index(req: ApiRequest) -> Response:
+    """GET /servers."""
+    items = _list(req)
+    body = {"servers": [views.brief(r, req.base_url) for r in items]}
+    return _page(req, body, items, "/compute/v2.1/servers")
+
+
+def detail(req: ApiRequest) -> Response:
+    """GET /servers/detail."""
+    items = _list(req)
+    base, version, admin = req.base_url, req.version, req.context.is_admin
+    body = {"servers": [views.show(r, base, version, admin) for r in items]}
+    return _page(req, body, items, "/compute/v2.1/servers/detail")
+
+
+def show(req: ApiRequest, server_id: str) -> Response:
+    """GET /servers/{id}."""
+    record = server_or_404(req, server_id)
+    return json_response({"server": views.show(record, req.base_url, req.version,
+                                               req.context.is_admin)})
+
+
+def _create_schema(req: ApiRequest):
+    if req.version >= "2.37":
+        return schemas.CREATE_V237
+    if req.version >= "2.19":
+        return schemas.CREATE_V219
+    return schemas.CREATE
+
+
+def create(req: ApiRequest) -> Response:
+    """POST /servers: accept a boot request (202); the build runs in a cell."""
+    body = req.json_body()
+    validate(_create_schema(req), body)
+    spec = body["server"]
+    image_ref = spec.get("imageRef") or ""
+    if not image_ref:
+        raise HTTPError(400, "Block Device Mapping is Invalid: Boot sequence for the instance "
+                             "and image/block device mapping combination is not valid.")
+    flavor_ref = str(spec["flavorRef"]).rstrip("/").rsplit("/", 1)[-1]
+    min_count = int(spec.get("min_count", 1))
+    max_count = int(spec.get("max_count", min_count))
+    if min_count > max_count:
+        raise HTTPError(400, "min_count must be <= max_count")
+    try:
+        record, admin_pass = req.deps.compute_api.create_server(
+            req.context, name=spec["name"], image_ref=image_ref, flavor_ref=flavor_ref,
+            networks=spec.get("networks"), metadata=spec.get("metadata"),
+            availability_zone=spec.get("availability_zone"),
+            description=spec.get("description"), key_name=spec.get("key_name"),
+            access_ipv4=spec.get("accessIPv4"), access_ipv6=spec.get("accessIPv6"),
+            min_count=min_count)
+    except (exc.ImageNotFound, exc.FlavorNotFound) as error:
+        raise faults.translate(error, not_found_status=400)
+    if "adminPass" in spec:
+        admin_pass = spec["adminPass"]
+    response = json_response(views.created(record, admin_pass, req.base_url), status=202)
+    response.headers["Location"] = f"{req.base_url}/compute/v2.1/servers/{record['uuid']}"
+    return response
+
+
+def update(req: ApiRequest, server_id: str) -> Response:
+    """PUT /servers/{id}: name (and description from 2.19)."""
+    body = req.json_body()
+    validate(schemas.UPDATE_V219 if req.version >= "2.19" else schemas.UPDATE, body)
+    server_or_404(req, server_id)
+    spec = body["server"]
+    kwargs = {}
+    if "name" in spec:
+        kwargs["name"] = spec["name"]
+    if "description" in spec:
+        kwargs["description"] = spec["description"]
+    record = req.deps.compute_api.update_server(req.context, server_id, **kwargs)
+    return json_response({"server": views.show(record, req.base_url, req.version,
+                                               req.context.is_admin, extended=False)})
+
+
+def delete(req: ApiRequest, server_id: str) -> Response:
+    """DELETE /servers/{id} (204)."""
+    server_or_404(req, server_id)
+    req.deps.compute_api.delete_server(req.context, server_id)
+    return empty_response(204)

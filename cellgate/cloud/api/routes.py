@@ -1,0 +1,98 @@
+"""The declarative route table: (URL rule, {method: handler}) per resource, plus which
+service each prefix belongs to and which routes need no token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from werkzeug.routing import Map, Rule
+
+from cellgate.cloud.api.handlers import (
+    extra_specs,
+    flavor_access,
+    flavors,
+    hypervisors,
+    identity,
+    images,
+    instance_actions,
+    server_actions,
+    server_metadata,
+    servers,
+    services,
+    versions,
+)
+
+C = "/compute/v2.1"
+
+# (rule, {METHOD: handler}); order matters only where Werkzeug cannot tell rules apart.
+ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
+    # discovery (no token)
+    ("/", {"GET": versions.compute_versions}),
+    ("/compute/", {"GET": versions.compute_versions}),
+    ("/compute/v2.1", {"GET": versions.compute_version}),
+    ("/compute/v2.1/", {"GET": versions.compute_version}),
+    ("/identity/", {"GET": versions.identity_versions}),
+    ("/identity/v3", {"GET": versions.identity_version}),
+    ("/identity/v3/", {"GET": versions.identity_version}),
+    ("/image/", {"GET": versions.image_versions}),
+    # identity
+    ("/identity/v3/auth/tokens", {"POST": identity.issue, "GET": identity.validate_token,
+                                  "HEAD": identity.check_token,
+                                  "DELETE": identity.revoke_token}),
+    # flavors
+    (f"{C}/flavors", {"GET": flavors.index, "POST": flavors.create}),
+    (f"{C}/flavors/detail", {"GET": flavors.detail}),
+    (f"{C}/flavors/<flavor_id>", {"GET": flavors.show, "PUT": flavors.update,
+                                  "DELETE": flavors.delete}),
+    (f"{C}/flavors/<flavor_id>/action", {"POST": flavor_access.action}),
+    (f"{C}/flavors/<flavor_id>/os-flavor-access", {"GET": flavor_access.index}),
+    (f"{C}/flavors/<flavor_id>/os-extra_specs", {"GET": extra_specs.index,
+                                                 "POST": extra_specs.create}),
+    (f"{C}/flavors/<flavor_id>/os-extra_specs/<key>", {"GET": extra_specs.show,
+                                                       "PUT": extra_specs.update,
+                                                       "DELETE": extra_specs.delete}),
+    # servers
+    (f"{C}/servers", {"GET": servers.index, "POST": servers.create}),
+    (f"{C}/servers/detail", {"GET": servers.detail}),
+    (f"{C}/servers/<server_id>", {"GET": servers.show, "PUT": servers.update,
+                                  "DELETE": servers.delete}),
+    (f"{C}/servers/<server_id>/action", {"POST": server_actions.action}),
+    (f"{C}/servers/<server_id>/metadata", {"GET": server_metadata.index,
+                                           "POST": server_metadata.create,
+                                           "PUT": server_metadata.replace}),
+    (f"{C}/servers/<server_id>/metadata/<key>", {"GET": server_metadata.show,
+                                                 "PUT": server_metadata.update,
+                                                 "DELETE": server_metadata.delete}),
+    (f"{C}/servers/<server_id>/os-instance-actions", {"GET": instance_actions.index}),
+    (f"{C}/servers/<server_id>/os-instance-actions/<request_id>",
+     {"GET": instance_actions.show}),
+    # hosts
+    (f"{C}/os-services", {"GET": services.index}),
+    (f"{C}/os-hypervisors", {"GET": hypervisors.index}),
+    (f"{C}/os-hypervisors/detail", {"GET": hypervisors.detail}),
+    (f"{C}/os-hypervisors/<hypervisor_id>", {"GET": hypervisors.show}),
+    # image
+    ("/image/v2/images", {"GET": images.index}),
+    ("/image/v2/images/<image_id>", {"GET": images.show}),
+)
+
+PUBLIC_PATHS = frozenset(("/", "/compute/", "/compute/v2.1", "/compute/v2.1/", "/identity/",
+                          "/identity/v3", "/identity/v3/", "/image/"))
+
+
+def service_of(path: str) -> str:
+    """'identity', 'image' or 'compute' (everything else, the root included)."""
+    if path.startswith("/identity"):
+        return "identity"
+    if path.startswith("/image"):
+        return "image"
+    return "compute"
+
+
+def build_map() -> Map:
+    """The Werkzeug URL map; endpoints are the handler functions themselves."""
+    rules = []
+    for path, methods in ROUTES:
+        for method, handler in methods.items():
+            rules.append(Rule(path, methods=[method], endpoint=handler))
+    return Map(rules, strict_slashes=False, merge_slashes=False)

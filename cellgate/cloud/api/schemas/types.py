@@ -1,0 +1,62 @@
+"""Parameter types shared by the request schemas (Nova's parameter_types, abridged)."""
+
+from __future__ import annotations
+
+# Printable characters, no leading/trailing whitespace (Nova's 'name' type).
+name = {
+    "type": "string", "minLength": 1, "maxLength": 255,
+    "pattern": r"^(?![\s])[^\x00-\x1f\x7f]*(?<![\s])$",
+}
+
+# Server names may have leading/trailing spaces stripped by clients; Nova allows the same set.
+server_name = {"type": "string", "minLength": 1, "maxLength": 255,
+               "pattern": r"^[^\x00-\x1f\x7f]*$"}
+
+description = {"type": ["string", "null"], "minLength": 0, "maxLength": 255,
+               "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}
+
+flavor_description = {"type": ["string", "null"], "minLength": 0, "maxLength": 65535,
+                      "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}
+
+uuid = {"type": "string",
+        "pattern": r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+                   r"[0-9a-fA-F]{12}$"}
+
+non_negative_integer = {
+    "type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 0,
+    "maximum": 2147483647,
+}
+
+positive_integer = {
+    "type": ["integer", "string"], "pattern": "^[0-9]*$", "minimum": 1,
+    "maximum": 2147483647,
+}
+
+boolean = {"type": ["boolean", "string"],
+           "enum": [True, "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes",
+                    "y", "t", False, "False", "FALSE", "false", "0", "OFF", "Off", "off",
+                    "NO", "No", "no", "n", "f"]}
+
+metadata = {
+    "type": "object",
+    "patternProperties": {
+        "^[a-zA-Z0-9-_:. ]{1,255}$": {"type": "string", "maxLength": 255},
+    },
+    "additionalProperties": False,
+}
+
+extra_specs = {
+    "type": "object",
+    "patternProperties": {
+        "^[a-zA-Z0-9-_:. ]{1,255}$": {"type": ["string", "number", "boolean"],
+                                      "minLength": 0, "maxLength": 255},
+    },
+    "additionalProperties": False,
+}
+
+
+def to_bool(value: object) -> bool:
+    """The boolean meaning of a value that passed the `boolean` schema."""
+    if isinstance(value, bool):
+        return value
+    return str(value).lower() in ("true", "1", "on", "yes", "y", "t")

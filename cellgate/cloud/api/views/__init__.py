@@ -1,0 +1,1 @@
+"""Views: turn core records into Nova/Glance response bodies for a microversion."""

@@ -1,0 +1,35 @@
+"""Helpers shared by the views: resource links and timestamp formats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+COMPUTE_PREFIX = "/compute"
+COMPUTE_VERSION_PREFIX = "/compute/v2.1"
+
+
+def links(base_url: str, collection: str, resource_id: str) -> list[dict]:
+    """Nova's self + bookmark links of one resource."""
+    return [
+        {"rel": "self", "href": f"{base_url}{COMPUTE_VERSION_PREFIX}/{collection}/{resource_id}"},
+        {"rel": "bookmark", "href": f"{base_url}{COMPUTE_PREFIX}/{collection}/{resource_id}"},
+    ]
+
+
+def next_link(base_url: str, path: str, query: dict[str, str], marker: str) -> list[dict]:
+    """A `<collection>_links` list holding the `next` page link."""
+    from urllib.parse import urlencode
+
+    params = dict(query)
+    params["marker"] = marker
+    return [{"rel": "next", "href": f"{base_url}{path}?{urlencode(params)}"}]
+
+
+def isotime(value: datetime | None) -> str | None:
+    """'2026-01-01T00:00:00Z' (Nova's created/updated)."""
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+
+
+def microtime(value: datetime | None) -> str | None:
+    """'2026-01-01T00:00:00.000000' (Nova's launched_at, action times, service updated_at)."""
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%f") if value is not None else None

@@ -1,0 +1,148 @@
+"""Server bodies (create, list, detail/show, update) per microversion and caller role."""
+
+from __future__ import annotations
+
+import hashlib
+
+from cellgate.cloud.api.microversion import APIVersion
+from cellgate.cloud.api.views.common import isotime, links, microtime
+
+_PROGRESS_STATUSES = frozenset(("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE",
+                                "MIGRATING"))
+_FAULT_STATUSES = frozenset(("ERROR", "DELETED"))
+_EXT_IPS = ("OS-EXT-IPS:type", "OS-EXT-IPS-MAC:mac_addr")
+
+
+def created(record: dict, admin_pass: str | None, base_url: str) -> dict:
+    """The 202 body of POST /servers."""
+    body = {"id": record["uuid"], "links": links(base_url, "servers", record["uuid"]),
+            "OS-DCF:diskConfig": "MANUAL",
+            "security_groups": [{"name": n} for n in _group_names(record) or ["default"]]}
+    if admin_pass is not None:
+        body["adminPass"] = admin_pass
+    return {"server": body}
+
+
+def brief(record: dict, base_url: str) -> dict:
+    """An item of GET /servers."""
+    return {"id": record["uuid"], "name": record["name"],
+            "links": links(base_url, "servers", record["uuid"])}
+
+
+def show(record: dict, base_url: str, version: APIVersion, is_admin: bool, *,
+         extended: bool = True) -> dict:
+    """GET /servers/{id} and items of /servers/detail (extended) or the PUT answer (not)."""
+    uuid = record["uuid"]
+    status = record["status"]
+    host = record.get("host")
+    body = {
+        "id": uuid,
+        "name": record["name"],
+        "status": status,
+        "tenant_id": record["project_id"],
+        "user_id": record["user_id"],
+        "metadata": dict(record.get("metadata") or {}),
+        "hostId": _host_id(record["project_id"], host),
+        "image": _image(record.get("image_ref"), base_url),
+        "flavor": _flavor(record.get("flavor") or {}, base_url, version),
+        "created": isotime(record.get("created_at")),
+        "updated": isotime(record.get("updated_at") or record.get("created_at")),
+        "addresses": _addresses(record.get("addresses") or {}, extended),
+        "accessIPv4": record.get("access_ipv4") or "",
+        "accessIPv6": record.get("access_ipv6") or "",
+        "links": links(base_url, "servers", uuid),
+        "OS-DCF:diskConfig": "MANUAL",
+    }
+    if status in _PROGRESS_STATUSES:
+        body["progress"] = int(record.get("progress") or 0)
+    fault = record.get("fault")
+    if fault and status in _FAULT_STATUSES:
+        body["fault"] = _fault(fault, is_admin)
+    if version >= "2.9":
+        body["locked"] = bool(record.get("locked"))
+    if version >= "2.19":
+        body["description"] = record.get("description")
+    if version >= "2.26":
+        body["tags"] = list(record.get("tags") or [])
+    if not extended:
+        return body
+    body["key_name"] = record.get("key_name")
+    groups = _group_names(record)
+    if groups:
+        body["security_groups"] = [{"name": n} for n in groups]
+    body["OS-SRV-USG:launched_at"] = microtime(record.get("launched_at"))
+    body["OS-SRV-USG:terminated_at"] = microtime(record.get("terminated_at"))
+    body["OS-EXT-AZ:availability_zone"] = record.get("availability_zone") or "nova"
+    body["OS-EXT-STS:task_state"] = record.get("task_state")
+    body["OS-EXT-STS:vm_state"] = record.get("vm_state")
+    body["OS-EXT-STS:power_state"] = int(record.get("power_state") or 0)
+    body["os-extended-volumes:volumes_attached"] = []
+    body["config_drive"] = "True" if record.get("config_drive") else ""
+    if is_admin:
+        body["OS-EXT-SRV-ATTR:host"] = host
+        body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = record.get("node")
+        body["OS-EXT-SRV-ATTR:instance_name"] = "instance-%s" % uuid[:8]
+        if version >= "2.3":
+            body["OS-EXT-SRV-ATTR:reservation_id"] = "r-%s" % uuid[:8]
+            body["OS-EXT-SRV-ATTR:launch_index"] = 0
+            body["OS-EXT-SRV-ATTR:hostname"] = _hostname(record["name"])
+            body["OS-EXT-SRV-ATTR:kernel_id"] = ""
+            body["OS-EXT-SRV-ATTR:ramdisk_id"] = ""
+            body["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
+            body["OS-EXT-SRV-ATTR:user_data"] = None
+        if version >= "2.16":
+            body["host_status"] = "UP" if host else ""
+    return body
+
+
+def _group_names(record: dict) -> list[str]:
+    names = []
+    for group in record.get("security_groups") or []:
+        names.append(group["name"] if isinstance(group, dict) else str(group))
+    return names
+
+
+def _host_id(project_id: str, host: str | None) -> str:
+    if not host:
+        return ""
+    return hashlib.sha224((project_id + host).encode("utf-8")).hexdigest()
+
+
+def _hostname(name: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c == "-" else "-" for c in name.lower())
+    return cleaned.strip("-")[:63] or "server"
+
+
+def _image(image_ref: str | None, base_url: str) -> dict | str:
+    if not image_ref:
+        return ""
+    return {"id": image_ref, "links": [
+        {"rel": "bookmark", "href": f"{base_url}/compute/images/{image_ref}"}]}
+
+
+def _flavor(flavor: dict, base_url: str, version: APIVersion) -> dict:
+    if version >= "2.47":
+        return {"vcpus": flavor.get("vcpus", 0), "ram": flavor.get("ram", 0),
+                "disk": flavor.get("disk", 0), "ephemeral": flavor.get("ephemeral", 0),
+                "swap": flavor.get("swap", 0), "original_name": flavor.get("name", ""),
+                "extra_specs": dict(flavor.get("extra_specs") or {})}
+    if not flavor:
+        return {}
+    return {"id": flavor["id"], "links": [
+        {"rel": "bookmark", "href": f"{base_url}/compute/flavors/{flavor['id']}"}]}
+
+
+def _addresses(addresses: dict, extended: bool) -> dict:
+    if extended:
+        return addresses
+    return {net: [{k: v for k, v in ip.items() if k not in _EXT_IPS} for ip in ips]
+            for net, ips in addresses.items()}
+
+
+def _fault(fault: dict, is_admin: bool) -> dict:
+    body = {"code": int(fault.get("code") or 500), "message": fault.get("message") or "",
+            "created": isotime(fault.get("created")) if not isinstance(fault.get("created"), str)
+            else fault["created"]}
+    if fault.get("details") and (is_admin or body["code"] != 500):
+        body["details"] = fault["details"]
+    return body

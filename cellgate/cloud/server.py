@@ -1,0 +1,165 @@
+"""`cellgate serve`: run the reference cloud under waitress until Ctrl-C or SIGTERM.
+
+It writes STATE/clouds.yaml (passwords random per state dir, kept across restarts) and,
+once listening, STATE/ready.json; a clean shutdown stops the cells, disposes the engines and
+removes ready.json.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import waitress
+import yaml
+
+from cellgate.cloud.identity import SEED_ACCOUNTS
+from cellgate.errors import CellgateError
+
+LOG = logging.getLogger(__name__)
+
+
+class ServeError(CellgateError):
+    """`cellgate serve` cannot start (bad db url, unusable state dir, port in use...)."""
+
+
+class _Shutdown(KeyboardInterrupt):
+    """Raised in the main thread by the SIGTERM handler (waitress stops its workers on it)."""
+
+
+def parse_db_urls(db_urls: Sequence[str] | None) -> dict[str, str]:
+    """['api=sqlite:///x', 'cell1=...'] -> {'api': ..., 'cell1': ...}."""
+    result: dict[str, str] = {}
+    for item in db_urls or ():
+        cell, sep, url = item.partition("=")
+        if not sep or not cell.strip() or not url.strip():
+            raise ServeError(f"--db-url {item!r}: expected CELL=URL, e.g. "
+                             "api=sqlite:////tmp/api.sqlite; fix: name the cell ('api' or a "
+                             "child cell of the topology) before '='")
+        if "://" not in url:
+            raise ServeError(f"--db-url {item!r}: {url!r} is not a SQLAlchemy URL; fix: use "
+                             "dialect://..., e.g. sqlite:////path/to/file.sqlite")
+        result[cell.strip()] = url.strip()
+    return result
+
+
+def read_passwords(clouds_yaml: Path) -> dict[str, str]:
+    """{username: password} from an existing clouds.yaml (empty when absent or unreadable)."""
+    try:
+        document = yaml.safe_load(clouds_yaml.read_text(encoding="utf-8"))
+        clouds = document["clouds"]
+        return {entry["auth"]["username"]: entry["auth"]["password"]
+                for entry in clouds.values()}
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def clouds_document(identity_url: str, passwords: dict[str, str]) -> dict:
+    """The clouds.yaml document for the seed accounts."""
+    clouds = {}
+    for account in SEED_ACCOUNTS:
+        clouds[account.cloud_name] = {
+            "auth": {"auth_url": identity_url, "username": account.username,
+                     "password": passwords[account.username],
+                     "project_name": account.project_name,
+                     "user_domain_name": "Default", "project_domain_name": "Default"},
+            "region_name": "RegionOne",
+            "identity_api_version": 3,
+            "interface": "public",
+        }
+    return {"clouds": clouds}
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _build_cloud(topology: str, state_dir: Path, host_profile: str | None,
+                 db_urls: dict[str, str]):
+    from cellgate.cloud.service import Cloud
+    from cellgate.cloud.topology import apply_host_profile, load_topology
+
+    topo = load_topology(topology)
+    if host_profile:
+        topo = apply_host_profile(topo, host_profile)
+    unknown = sorted(set(db_urls) - {"api", *topo.cell_names})
+    if unknown:
+        raise ServeError(f"--db-url names unknown cell(s) {', '.join(unknown)}; fix: use 'api' "
+                         f"or one of the topology's cells ({', '.join(topo.cell_names)})")
+    return Cloud(topo, state_dir, db_urls or None)
+
+
+def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
+              state_dir: str | None = None, host_profile: str | None = None,
+              db_urls: Sequence[str] | None = None, threads: int = 8,
+              out: IO[str] | None = None) -> int:
+    """Serve the cloud until interrupted; return the exit code (0 on a clean shutdown)."""
+    out = out if out is not None else sys.stdout
+    if threads < 1:
+        raise ServeError(f"--threads {threads}: must be at least 1")
+    urls = parse_db_urls(db_urls)
+    state = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="cellgate-"))
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ServeError(f"--state-dir {state}: cannot create it ({error.strerror})")
+    clouds_yaml = state / "clouds.yaml"
+    ready = state / "ready.json"
+    ready.unlink(missing_ok=True)
+    cloud = _build_cloud(topology, state, host_profile, urls)
+    server = None
+    try:
+        passwords = cloud.start(read_passwords(clouds_yaml))
+        try:
+            server = waitress.create_server(cloud.app, host=host, port=port, threads=threads,
+                                            ident="cellgate", channel_timeout=120,
+                                            connection_limit=1000, asyncore_use_poll=True)
+        except OSError as error:
+            raise ServeError(f"cannot listen on {host}:{port}: {error.strerror}")
+        base = f"http://{host}:{server.effective_port}"
+        identity_url, compute_url = f"{base}/identity/v3", f"{base}/compute/v2.1"
+        image_url = f"{base}/image"
+        _write_atomic(clouds_yaml, yaml.safe_dump(clouds_document(identity_url, passwords),
+                                                  sort_keys=False))
+        _write_atomic(ready, json.dumps({
+            "identity_url": identity_url, "compute_url": compute_url, "image_url": image_url,
+            "clouds_yaml": str(clouds_yaml), "pid": os.getpid(),
+            "topology": cloud.topology.name}, indent=2))
+        out.write(f"cellgate: serving topology {cloud.topology.name} from {state}\n"
+                  f"  identity: {identity_url}\n  compute:  {compute_url}\n"
+                  f"  image:    {image_url}\n  clouds.yaml: {clouds_yaml}\n")
+        out.flush()
+        _serve_until_stopped(server)
+    finally:
+        if server is not None:
+            server.close()
+        cloud.stop()
+        ready.unlink(missing_ok=True)
+    return 0
+
+
+def _serve_until_stopped(server: Any) -> None:
+    """Run the waitress loop; SIGTERM and Ctrl-C end it."""
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = None
+    if in_main:
+        def _on_term(signum, frame):
+            raise _Shutdown()
+        previous = signal.signal(signal.SIGTERM, _on_term)
+    try:
+        server.run()  # waitress returns after stopping its task threads on KeyboardInterrupt
+    except KeyboardInterrupt:
+        server.task_dispatcher.shutdown()
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)

@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+import testtools
+
 from cellgate.errors import CellgateError
 from cellgate.harness.jobs import DEFAULT_TEST_FILTER, GateJob, find_job, load_job
 from cellgate.harness.runner import run_tests
@@ -114,6 +116,15 @@ def _run_selection(*, gate_job: GateJob, config_path: Path, selected: list[str],
     return outcomes
 
 
+def _first_error(exc: BaseException) -> BaseException:
+    """The first real error inside fixtures' MultipleExceptions (else `exc` itself)."""
+    if isinstance(exc, testtools.MultipleExceptions) and exc.args:
+        first = exc.args[0]
+        if isinstance(first, tuple) and len(first) == 3 and first[1] is not None:
+            return _first_error(first[1])
+    return exc
+
+
 def _start_cloud(gate_job: GateJob, state_dir: Path) -> Any:
     from cellgate.cloud.process import CloudProcess
 
@@ -121,12 +132,12 @@ def _start_cloud(gate_job: GateJob, state_dir: Path) -> Any:
                          startup_timeout=gate_job.startup_timeout)
     try:
         cloud.setUp()
-    except CellgateError:
-        raise
-    except Exception as exc:  # fixtures.SetupError, timeouts, a child that died
+    except Exception as exc:  # fixtures wraps set-up failures in MultipleExceptions
+        cause = _first_error(exc)
+        text = "\n".join(str(cause).strip().splitlines()[-25:])
         raise GateError(f"the reference cloud for topology {gate_job.topology!r} failed to "
-                        f"start ({type(exc).__name__}: {exc}); see {state_dir} for its state; "
-                        "fix: run `cellgate serve --topology ...` by hand to see why")
+                        f"start ({type(cause).__name__}): {text}\nstate: {state_dir}; fix: "
+                        f"run `cellgate serve --topology {gate_job.topology}` to see why")
     return cloud
 
 
@@ -141,6 +152,7 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
     """
     out = out or sys.stdout
     gate_job = _select_job(job=job, job_file=job_file, config=config, skiplist=skiplist)
+    select_tests([], gate_job.test_filter, test_filter)  # reject a bad regex before slow work
     workers = concurrency or gate_job.concurrency
     if workers < 1:
         raise GateError(f"--concurrency must be at least 1, not {workers}")
@@ -205,5 +217,7 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
     (output_dir / SUMMARY_NAME).write_text(json.dumps(summary, indent=2) + "\n",
                                            encoding="utf-8")
     out.write(format_summary(summary))
-    out.write(f"results: {output_dir / SUMMARY_NAME}, {output_dir / 'results.subunit'}\n")
+    stream = output_dir / "results.subunit"
+    out.write(f"results: {output_dir / SUMMARY_NAME}"
+              + (f", {stream}" if stream.exists() else "") + "\n")
     return int(summary["exit_code"])

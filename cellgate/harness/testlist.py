@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -32,13 +33,31 @@ def _tail(text: str, lines: int = 25) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
+def ensure_repository(workdir: str | Path, *, env: Mapping[str, str] | None = None) -> None:
+    """Create the stestr repository (`.stestr/`) in `workdir` unless it exists."""
+    if (Path(workdir) / ".stestr").is_dir():
+        return
+    proc = subprocess.run([sys.executable, "-m", "stestr", "init"], cwd=workdir,
+                          env=dict(os.environ if env is None else env), capture_output=True,
+                          text=True, check=False)
+    if proc.returncode != 0:
+        raise TestListError(f"cannot create a stestr repository in {workdir}:\n"
+                            + _tail(proc.stdout + "\n" + proc.stderr))
+
+
 def list_tests(*, cwd: str | Path | None = None, env: Mapping[str, str] | None = None
                ) -> list[str]:
     """Every test id of the suite (`stestr list`), in stestr's order.
 
+    Runs in `cwd` (creating its stestr repository if needed), or in a scratch folder.
+
     Raises TestListError with the tail of stestr's output when listing fails.
     """
+    if cwd is None:
+        with tempfile.TemporaryDirectory(prefix="cellgate-list-") as scratch:
+            return list_tests(cwd=scratch, env=env)
     run_env = dict(os.environ if env is None else env)
+    ensure_repository(cwd, env=run_env)
     proc = subprocess.run([*stestr_base_command(), "list"], cwd=cwd, env=run_env,
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:

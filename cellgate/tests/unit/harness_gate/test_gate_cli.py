@@ -1,0 +1,136 @@
+"""The vote of `cellgate gate`, proved by running the real CLI in a temp dir.
+
+Each run starts a real reference cloud (`cellgate serve` child process) for a job file written
+here, with a narrow test filter so it stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+import fixtures
+import testtools
+
+from cellgate.harness.testids import area_of
+from cellgate.harness.testlist import list_tests
+
+TOPOLOGY = """
+name: broken-cell
+description: one child cell whose only host fails every spawn
+cells_enabled: true
+profiles:
+  broken:
+    vcpus: 64
+    memory_mb: 65536
+    disk_gb: 1000
+    faults: {fail_all_spawns: %s}
+cells:
+  - name: cell1
+    hosts:
+      - {name: cell1-compute1, profile: broken}
+"""
+
+
+class GateCliTest(testtools.TestCase):
+    """`python -m cellgate gate` exit codes and summary.json, end to end."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        cls.all_tests = list_tests()
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.dir = self.useFixture(fixtures.TempDir()).path
+        self.output = os.path.join(self.dir, "out")
+
+    def write(self, name: str, text: str) -> str:
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(textwrap.dedent(text))
+        return path
+
+    def pick(self, pattern: str, count: int) -> list[str]:
+        chosen = [t for t in self.all_tests if re.search(pattern, t)][:count]
+        if len(chosen) < count:
+            self.fail(f"the suite has fewer than {count} tests matching {pattern!r}")
+        return chosen
+
+    def job(self, *, tests: list[str], fail_spawns: bool = False, skips: str = "skips: []\n",
+            voting: bool = True) -> str:
+        self.write("topology.yaml", TOPOLOGY % str(fail_spawns).lower())
+        self.write("skips.yaml", skips)
+        test_filter = "^(" + "|".join(re.escape(t) for t in tests) + ")$"
+        return self.write("job.yaml", f"""
+            name: unit-job
+            topology: topology.yaml
+            skiplist: skips.yaml
+            voting: {str(voting).lower()}
+            concurrency: 2
+            test_filter: {json.dumps(test_filter)}
+            """)
+
+    def gate(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cellgate", "gate", *args,
+                               "--output", self.output], cwd=self.dir, capture_output=True,
+                              text=True, timeout=300, stdin=subprocess.DEVNULL,
+                              env={**os.environ, "CI": "true"})
+
+    def summary(self) -> dict:
+        with open(os.path.join(self.output, "summary.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+    def test_failing_spawns_vote_against(self) -> None:
+        tests = self.pick(r"\.api\.servers\.test_servers\.", 3)
+        proc = self.gate("--job-file", self.job(tests=tests, fail_spawns=True))
+        self.assertEqual(1, proc.returncode, proc.stdout + proc.stderr)
+        summary = self.summary()
+        self.assertGreater(summary["counts"]["failed"], 0)
+        self.assertEqual("fail", summary["result"])
+        self.assertIn("Failures:", proc.stdout)
+        self.assertNotIn("Traceback", proc.stderr)
+        self.assertTrue(os.path.getsize(os.path.join(self.output, "results.subunit")) > 0)
+
+    def test_empty_selection_votes_against(self) -> None:
+        proc = self.gate("--job-file", self.job(tests=["no.such.test"]))
+        self.assertEqual(1, proc.returncode, proc.stdout + proc.stderr)
+        self.assertIn("no test ran", proc.stdout)
+        self.assertEqual(0, self.summary()["counts"]["total"])
+
+    def test_bad_skiplist_names_the_entry(self) -> None:
+        skips = "skips:\n  - {regex: 'nothing-matches-this', reason: r, bug: LP1, area: servers}\n"
+        proc = self.gate("--job-file", self.job(tests=self.all_tests[:1], skips=skips))
+        self.assertEqual(2, proc.returncode, proc.stdout + proc.stderr)
+        self.assertIn("skips.yaml", proc.stderr)
+        self.assertIn("entry 0 (regex 'nothing-matches-this')", proc.stderr)
+        self.assertIn("matches no test", proc.stderr)
+        self.assertNotIn("Traceback", proc.stderr)
+
+    def test_list_skipped_tests_are_reported_with_reason(self) -> None:
+        tests = self.pick(r"\.api\.identity\.", 3)
+        listed = tests[0]
+        uuid = re.search(r"\[id-([0-9a-f-]{36})", listed).group(1)
+        skips = (f"skips:\n  - {{id: {uuid}, reason: tokens are flaky here, "
+                 f"bug: https://bugs.example.org/7, area: {area_of(listed)}}}\n")
+        proc = self.gate("--job-file", self.job(tests=tests, skips=skips))
+        self.assertEqual(0, proc.returncode, proc.stdout + proc.stderr)
+        summary = self.summary()
+        self.assertEqual({"passed": 2, "failed": 0, "skipped_by_flag": 0, "skipped_by_list": 1,
+                          "total": 3}, summary["counts"])
+        entry = next(t for t in summary["tests"] if t["id"] == listed)
+        self.assertEqual(("skipped_by_list", "tokens are flaky here",
+                          "https://bugs.example.org/7", "skips.yaml"),
+                         (entry["status"], entry["skip_reason"], entry["bug"], entry["skiplist"]))
+        self.assertIn("tokens are flaky here (bug https://bugs.example.org/7", proc.stdout)
+
+    def test_unknown_job_lists_the_known_ones(self) -> None:
+        proc = subprocess.run([sys.executable, "-m", "cellgate", "gate", "--job", "nope"],
+                              cwd=os.path.dirname(__file__), capture_output=True, text=True)
+        self.assertEqual(2, proc.returncode)
+        self.assertIn("unknown gate job 'nope'", proc.stderr)
+        self.assertIn("cells-single", proc.stderr)

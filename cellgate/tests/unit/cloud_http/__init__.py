@@ -1,0 +1,1 @@
+"""White-box tests of the reference cloud's HTTP layer, identity and serve process."""

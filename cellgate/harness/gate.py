@@ -198,7 +198,6 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
             try:
                 out.write(f"reference cloud ({gate_job.topology}) at {cloud.base_url}\n")
                 write_reference_config(path=config_path, cloud=cloud,
-                                       cells_enabled=topology.cells_enabled,
                                        cell_count=len(topology.cells)
                                        if topology.cells_enabled else 0,
                                        features=gate_job.features, resolved_file=resolved_path)

@@ -4,8 +4,46 @@ ComputeAPI) from a topology and a state directory."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
+
+from cellgate.cloud.cells.api import API_CELL, ApiCellService
+from cellgate.cloud.cells.child import ChildCellService
+from cellgate.cloud.cells.router import CellRouter
+from cellgate.cloud.compute.api import ComputeAPI
+from cellgate.cloud.db.api_store import ApiStore
+from cellgate.cloud.db.cell_store import CellStore, stable_uuid
+from cellgate.cloud.images import ImageCatalog
+from cellgate.cloud.messaging.endpoint import Endpoint
+from cellgate.cloud.messaging.memory import InMemoryTransport
+from cellgate.cloud.messaging.transport import Transport
+from cellgate.cloud.topology import Topology, TopologyError, load_topology
+
+
+def parse_db_urls(db_urls: Mapping[str, str] | Sequence[str] | None,
+                  cell_names: Sequence[str]) -> dict[str, str]:
+    """``{cell: url}`` from a mapping or from ``CELL=URL`` strings (as ``--db-url`` gives);
+    a cell name that is neither 'api' nor a cell of the topology is an error."""
+    if not db_urls:
+        return {}
+    if isinstance(db_urls, Mapping):
+        pairs = dict(db_urls)
+    else:
+        pairs = {}
+        for item in db_urls:
+            cell, sep, url = item.partition("=")
+            if not sep or not cell or not url:
+                raise TopologyError(f"--db-url {item!r}: expected CELL=URL; fix: write e.g. "
+                                    "api=sqlite:////tmp/api.sqlite")
+            pairs[cell] = url
+    known = {API_CELL, *cell_names}
+    for cell in pairs:
+        if cell not in known:
+            raise TopologyError(f"--db-url {cell}=...: no cell named {cell!r}; fix: use one "
+                                f"of {', '.join(sorted(known))}")
+    return pairs
 
 
 class CellsDeployment:
@@ -15,17 +53,68 @@ class CellsDeployment:
     named use ``sqlite:///STATE/api.sqlite`` and ``sqlite:///STATE/cell-<name>.sqlite``.
     Attributes: ``compute_api`` (ComputeAPI), ``api_engine`` (SQLAlchemy Engine of the API
     database, on which the identity store may create its own tables), ``images``
-    (ImageCatalog), ``topology`` (Topology).
-    ``start()`` starts the transport and cells, seeds default flavors and recovers builds
-    left unfinished by a crash; ``stop()`` stops them and disposes the engines.
+    (ImageCatalog), ``topology`` (Topology), ``api_cell`` (ApiCellService: ``heal()``,
+    ``heal_instance(uuid)``), ``cells`` ({name: ChildCellService}), ``transport``.
+    ``start()`` starts the transport and cells, seeds default flavors and recovers work left
+    unfinished by a crash; ``stop()`` stops them and disposes the engines.
     """
 
-    def __init__(self, topology: Any, state_dir: str | os.PathLike[str],
-                 db_urls: Mapping[str, str] | None = None) -> None:
-        raise NotImplementedError
+    def __init__(self, topology: Topology | str | os.PathLike[str],
+                 state_dir: str | os.PathLike[str],
+                 db_urls: Mapping[str, str] | Sequence[str] | None = None,
+                 transport: Transport | None = None) -> None:
+        self.topology = topology if isinstance(topology, Topology) else load_topology(topology)
+        self.state_dir = Path(state_dir)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        names = self.topology.cell_names
+        urls = parse_db_urls(db_urls, names)
+        self.db_urls = {
+            API_CELL: urls.get(API_CELL, f"sqlite:///{self.state_dir / 'api.sqlite'}"),
+            **{n: urls.get(n, f"sqlite:///{self.state_dir / f'cell-{n}.sqlite'}")
+               for n in names}}
+        self.transport = transport or InMemoryTransport()
+        self.images = ImageCatalog()
+        self.api_store = ApiStore(self.db_urls[API_CELL])
+        self.api_engine = self.api_store.db.engine
+        self.api_cell = ApiCellService(self.api_store, names)
+        self.api_cell.attach(CellRouter(Endpoint(API_CELL, self.transport, self.api_cell),
+                                        names))
+        self.cells: dict[str, ChildCellService] = {}
+        for spec in self.topology.cells:
+            service = ChildCellService(spec, CellStore(spec.name, self.db_urls[spec.name]))
+            service.attach(CellRouter(Endpoint(spec.name, self.transport, service), [],
+                                      parent=API_CELL))
+            self.cells[spec.name] = service
+        self.compute_api = ComputeAPI(self.api_store, self.api_cell, self.images)
+        self._started = False
 
-    def start(self) -> None:
-        raise NotImplementedError
+    def start(self, timeout: float = 30.0) -> None:
+        """Start delivering messages, seed flavors, collect capacity, heal and recover."""
+        self.transport.start()
+        self._started = True
+        self.api_store.flavors.seed_defaults()
+        now = time.time()
+        self.api_store.capacity.save_report(API_CELL, [], [
+            {"uuid": stable_uuid(API_CELL, binary), "host": f"{self.topology.name}-api",
+             "binary": binary, "zone": "internal", "disabled": False,
+             "disabled_reason": None, "created_at": now, "updated_at": now}
+            for binary in ("nova-scheduler", "nova-conductor")])
+        self.api_cell.refresh_capacity(timeout=timeout)
+        self.api_cell.heal(timeout=timeout)
+        self.api_cell.recover()
 
     def stop(self) -> None:
-        raise NotImplementedError
+        """Stop the cells (queued messages are dropped) and close the databases."""
+        if self._started:
+            self.transport.stop()
+            self._started = False
+        self.api_store.dispose()
+        for cell in self.cells.values():
+            cell.store.db.dispose()
+
+    def __enter__(self) -> CellsDeployment:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()

@@ -8,10 +8,31 @@ server is InstanceNotFound unless the caller is admin).
 
 from __future__ import annotations
 
+import datetime
+import re
+import secrets
+import uuid as uuidlib
 from collections.abc import Sequence
 from typing import Any
 
+from cellgate.cloud import exceptions as exc
+from cellgate.cloud.cells.api import ApiCellService
+from cellgate.cloud.compute.query import (
+    STATUS_VM_STATES,
+    name_matcher,
+    page,
+    parse_changes_since,
+    sort_records,
+    truthy,
+)
 from cellgate.cloud.context import RequestContext
+from cellgate.cloud.db.api_store import ApiStore
+from cellgate.cloud.db.flavors import SORT_COLUMNS
+from cellgate.cloud.images import ImageCatalog
+from cellgate.cloud.objects.base import utcnow
+from cellgate.cloud.objects.instance import Instance, record_from_data
+
+MAX_METADATA_ITEMS = 128
 
 Record = dict[str, Any]
 
@@ -19,14 +40,53 @@ Record = dict[str, Any]
 class ComputeAPI:
     """Flavors, servers, metadata, instance actions, services and hypervisors.
 
-    ``store`` is the API cell database store, ``router`` the CellRouter-backed API cell
-    service that sends work to cells, ``images`` the ImageCatalog.
+    ``store`` is the API cell database store (ApiStore), ``router`` the API cell service
+    that routes work to cells through the CellRouter, ``images`` the ImageCatalog.
     """
 
-    def __init__(self, store: Any, router: Any, images: Any) -> None:
+    def __init__(self, store: ApiStore, router: ApiCellService, images: ImageCatalog) -> None:
         self.store = store
         self.router = router
         self.images = images
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _instance(self, ctx: RequestContext, uuid: str, *,
+                  allow_deleted: bool = False) -> Instance:
+        instance = self.router.load(str(uuid))
+        if (instance is None or (instance.deleted and not allow_deleted)
+                or (not ctx.is_admin and instance.project_id != ctx.project_id)):
+            raise exc.InstanceNotFound(instance_id=uuid)
+        return instance
+
+    @staticmethod
+    def _check_state(instance: Instance, action: str, vm_states: set[str],
+                     task_states: set[str | None]) -> None:
+        if instance.vm_state not in vm_states:
+            raise exc.InstanceInvalidState(action=action, instance_uuid=instance.uuid,
+                                           attr="vm_state", state=instance.vm_state)
+        if instance.task_state not in task_states:
+            raise exc.InstanceInvalidState(action=action, instance_uuid=instance.uuid,
+                                           attr="task_state", state=instance.task_state)
+
+    def _act(self, ctx: RequestContext, instance: Instance, action: str, task_state: str,
+             method: str, payload: dict[str, Any]) -> None:
+        """Record the action, mark the task at the top and cast the work to the cell."""
+        self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
+                                 action=action, user_id=ctx.user_id,
+                                 project_id=ctx.project_id)
+        instance.task_state = task_state
+        instance.save()
+        self.router.send(instance, method, {"request_id": ctx.request_id, **payload})
+
+    def _zone(self, requested: str | None) -> str | None:
+        if not requested:
+            return None
+        zone = requested.split(":", 1)[0] or None
+        known = {h.get("availability_zone") for h in self.store.capacity.hosts()}
+        if zone is not None and zone not in known:
+            raise exc.Invalid("The requested availability zone is not available")
+        return zone
 
     # -- flavors ---------------------------------------------------------------------------
 
@@ -45,31 +105,50 @@ class ComputeAPI:
         swap, ephemeral_gb, rxtx_factor, id) and the record names (ram, disk); an unknown
         key or a ``marker`` that names no flavor -> Invalid.
         """
-        raise NotImplementedError
+        if ctx.is_admin:
+            public = _parse_is_public(is_public)
+        else:
+            public = True
+        if sort_key not in SORT_COLUMNS:
+            raise exc.Invalid(f"Invalid sort_key: {sort_key}")
+        if sort_dir not in ("asc", "desc"):
+            raise exc.Invalid(f"Invalid sort_dir: {sort_dir}")
+        flavors = self.store.flavors.list(public=public, project_id=ctx.project_id,
+                                          min_ram=min_ram, min_disk=min_disk,
+                                          sort_key=sort_key, sort_dir=sort_dir)
+        return page(flavors, marker=marker, limit=limit, key="id")
 
     def get_flavor(self, ctx: RequestContext, flavorid: str) -> Record:
         """One flavor record; FlavorNotFound if unknown or private and not accessible."""
-        raise NotImplementedError
+        return self.store.flavors.get(flavorid, project_id=ctx.project_id,
+                                      scoped=not ctx.is_admin)
 
     def create_flavor(self, ctx: RequestContext, *, name: str, ram: int, vcpus: int,
                       disk: int, flavorid: str | None = None, ephemeral: int = 0,
                       swap: int = 0, rxtx_factor: float = 1.0, is_public: bool = True,
                       description: str | None = None) -> Record:
         """Create a flavor; duplicate name or id -> FlavorExists; flavorid None -> a UUID."""
-        raise NotImplementedError
+        flavorid = str(flavorid) if flavorid not in (None, "") else str(uuidlib.uuid4())
+        return self.store.flavors.create(
+            flavorid=flavorid, name=name, ram=int(ram), vcpus=int(vcpus), disk=int(disk),
+            ephemeral=int(ephemeral or 0), swap=int(swap or 0),
+            rxtx_factor=float(rxtx_factor), is_public=bool(is_public), description=description)
 
     def update_flavor(self, ctx: RequestContext, flavorid: str, *,
                       description: str | None) -> Record:
         """Update a flavor's description (microversion 2.55); returns the flavor record."""
-        raise NotImplementedError
+        return self.store.flavors.update_description(flavorid, description)
 
     def delete_flavor(self, ctx: RequestContext, flavorid: str) -> None:
         """Delete a flavor (servers keep their embedded copy); FlavorNotFound if unknown."""
-        raise NotImplementedError
+        self.store.flavors.delete(flavorid)
 
     def list_flavor_access(self, ctx: RequestContext, flavorid: str) -> list[Record]:
         """``[{flavor_id, tenant_id}]``; a public flavor -> NotFound as Nova."""
-        raise NotImplementedError
+        flavor = self.store.flavors.get(flavorid)
+        if flavor["is_public"]:
+            raise exc.NotFound("Access list not available for public flavors.")
+        return self.store.flavors.access(flavorid)
 
     def add_flavor_access(self, ctx: RequestContext, flavorid: str,
                           project_id: str) -> list[Record]:
@@ -78,29 +157,39 @@ class ComputeAPI:
         Public flavor -> Conflict (microversion >= 2.7, as Nova); duplicate ->
         FlavorAccessExists.
         """
-        raise NotImplementedError
+        flavor = self.store.flavors.get(flavorid)
+        if flavor["is_public"] and ctx.microversion_at_least("2.7"):
+            raise exc.Conflict("Can not add access to a public flavor.")
+        self.store.flavors.add_access(flavorid, project_id)
+        return self.store.flavors.access(flavorid)
 
     def remove_flavor_access(self, ctx: RequestContext, flavorid: str,
                              project_id: str) -> list[Record]:
         """Revoke access; unknown pair -> FlavorAccessNotFound; returns the access list."""
-        raise NotImplementedError
+        self.store.flavors.remove_access(flavorid, project_id)
+        return self.store.flavors.access(flavorid)
 
     def get_extra_specs(self, ctx: RequestContext, flavorid: str) -> dict[str, str]:
         """All extra specs of a flavor."""
-        raise NotImplementedError
+        return dict(self.get_flavor(ctx, flavorid)["extra_specs"])
 
     def get_extra_spec(self, ctx: RequestContext, flavorid: str, key: str) -> dict[str, str]:
         """``{key: value}``; unknown key -> FlavorExtraSpecsNotFound."""
-        raise NotImplementedError
+        specs = self.get_flavor(ctx, flavorid)["extra_specs"]
+        if key not in specs:
+            raise exc.FlavorExtraSpecsNotFound(flavor_id=flavorid, extra_specs_key=key)
+        return {key: specs[key]}
 
     def update_extra_specs(self, ctx: RequestContext, flavorid: str,
                            specs: dict[str, str]) -> dict[str, str]:
         """Create or update the given keys; returns ``specs`` as stored (values as str)."""
-        raise NotImplementedError
+        clean = {str(k): str(v) for k, v in specs.items()}
+        self.store.flavors.update_specs(flavorid, clean)
+        return clean
 
     def delete_extra_spec(self, ctx: RequestContext, flavorid: str, key: str) -> None:
         """Delete one key; unknown key -> FlavorExtraSpecsNotFound."""
-        raise NotImplementedError
+        self.store.flavors.delete_spec(flavorid, key)
 
     # -- servers ---------------------------------------------------------------------------
 
@@ -119,7 +208,37 @@ class ComputeAPI:
         the server gets a fake fixed address. ``min_count`` > 1 creates that many servers
         named ``<name>-<n>`` and returns the first.
         """
-        raise NotImplementedError
+        image = self.images.get(image_ref)
+        flavor = self.get_flavor(ctx, str(flavor_ref))
+        metadata = {str(k): str(v) for k, v in (metadata or {}).items()}
+        _check_metadata_quota(metadata)
+        zone = self._zone(availability_zone)
+        if int(min_count) < 1:
+            raise exc.Invalid("min_count must be >= 1")
+        admin_pass = secrets.token_urlsafe(9)
+        reservation_id = "r-" + secrets.token_hex(4)
+        now = utcnow()
+        first = None
+        for index in range(int(min_count)):
+            display = name if min_count == 1 else f"{name}-{index + 1}"
+            instance = Instance(
+                uuid=str(uuidlib.uuid4()), name=display, project_id=ctx.project_id,
+                user_id=ctx.user_id, image_ref=image["id"], flavor=flavor,
+                vm_state="building", task_state="scheduling", power_state=0,
+                availability_zone=zone, requested_availability_zone=zone,
+                metadata=dict(metadata), created_at=now, updated_at=now,
+                key_name=key_name, access_ipv4=access_ipv4 or "",
+                access_ipv6=access_ipv6 or "", description=description,
+                networks=networks if isinstance(networks, str) else "auto",
+                reservation_id=reservation_id, launch_index=index,
+                hostname=_hostname(display)).bind(self.router)
+            self.store.instances.put(instance.obj_data())
+            self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
+                                     action="create", user_id=ctx.user_id,
+                                     project_id=ctx.project_id)
+            self.router.build(instance, ctx.request_id)
+            first = first or instance
+        return first.to_record(), admin_pass
 
     def list_servers(self, ctx: RequestContext, *, detail: bool = True,
                      filters: dict[str, Any] | None = None, limit: int | None = None,
@@ -135,42 +254,112 @@ class ComputeAPI:
         records are always whole, the view decides what to show. Unknown sort key or a
         marker that is not found -> Invalid.
         """
-        raise NotImplementedError
+        filters = dict(filters or {})
+        query: dict[str, Any] = {}
+        if ctx.is_admin:
+            if "project_id" in filters or "tenant_id" in filters:
+                query["project_id"] = filters.get("project_id", filters.get("tenant_id"))
+            elif not ("all_tenants" in filters and truthy(filters["all_tenants"])):
+                query["project_id"] = ctx.project_id
+            if "deleted" in filters and truthy(filters["deleted"]):
+                query["only_deleted"] = True
+            if filters.get("host"):
+                query["host"] = filters["host"]
+        else:
+            query["project_id"] = ctx.project_id
+        if filters.get("changes-since") or filters.get("changes_since"):
+            query["changes_since"] = parse_changes_since(
+                filters.get("changes-since") or filters.get("changes_since"))
+        if filters.get("availability_zone"):
+            query["availability_zone"] = filters["availability_zone"]
+        if filters.get("flavor"):
+            query["flavor_id"] = str(filters["flavor"])
+        if filters.get("image"):
+            query["image_ref"] = str(filters["image"]).rstrip("/").rsplit("/", 1)[-1]
+        statuses = None
+        if filters.get("status"):
+            raw = filters["status"]
+            statuses = {s.upper() for s in (raw if isinstance(raw, (list, tuple)) else [raw])}
+            vm_states = {v for s in statuses for v in STATUS_VM_STATES.get(s, ())}
+            if not vm_states:
+                return []
+            query["vm_states"] = vm_states
+            if "DELETED" in statuses and ctx.is_admin:
+                query["include_deleted"] = True
+        records = [record_from_data(d) for d in self.store.instances.query(**query)]
+        if statuses is not None:
+            records = [r for r in records if r["status"] in statuses]
+        if filters.get("name"):
+            matches = name_matcher(str(filters["name"]))
+            records = [r for r in records if matches(r["name"])]
+        records = sort_records(records, sort_keys, sort_dirs)
+        return page(records, marker=marker, limit=limit)
 
     def get_server(self, ctx: RequestContext, uuid: str) -> Record:
         """One instance record; InstanceNotFound if unknown, deleted or another project's."""
-        raise NotImplementedError
+        return self._instance(ctx, uuid).to_record()
 
     def update_server(self, ctx: RequestContext, uuid: str, *, name: str | None = None,
                       description: str | None = None) -> Record:
         """Rename / re-describe a server (sent down to its cell); returns the record."""
-        raise NotImplementedError
+        instance = self._instance(ctx, uuid)
+        if name is not None:
+            instance.name = name
+        if description is not None:
+            instance.description = description
+        instance.save()
+        return instance.to_record()
 
     def delete_server(self, ctx: RequestContext, uuid: str) -> None:
         """Delete a server (a cast; the read model shows task_state 'deleting' until done)."""
-        raise NotImplementedError
+        instance = self._instance(ctx, uuid)
+        if instance.task_state == "deleting":
+            return
+        self._act(ctx, instance, "delete", "deleting", "delete_instance", {})
 
     def reboot_server(self, ctx: RequestContext, uuid: str, reboot_type: str = "SOFT") -> None:
         """Reboot (SOFT or HARD); wrong state -> InstanceInvalidState."""
-        raise NotImplementedError
+        instance = self._instance(ctx, uuid)
+        reboot_type = (reboot_type or "SOFT").upper()
+        if reboot_type == "SOFT":
+            self._check_state(instance, "reboot", {"active"}, {None})
+            task = "rebooting"
+        elif reboot_type == "HARD":
+            self._check_state(instance, "reboot",
+                              {"active", "stopped", "paused", "suspended", "error"},
+                              {None, "rebooting", "reboot_pending", "reboot_started",
+                               "rebooting_hard", "reboot_pending_hard", "reboot_started_hard"})
+            task = "rebooting_hard"
+        else:
+            raise exc.Invalid(f"Argument 'type' for reboot must be a string with value "
+                              f"'SOFT' or 'HARD', not {reboot_type!r}")
+        self._act(ctx, instance, "reboot", task, "reboot_instance",
+                  {"reboot_type": reboot_type})
 
     def stop_server(self, ctx: RequestContext, uuid: str) -> None:
         """Power off; allowed from ACTIVE or ERROR, else InstanceInvalidState."""
-        raise NotImplementedError
+        instance = self._instance(ctx, uuid)
+        self._check_state(instance, "stop", {"active", "error"}, {None})
+        self._act(ctx, instance, "stop", "powering-off", "stop_instance", {})
 
     def start_server(self, ctx: RequestContext, uuid: str) -> None:
         """Power on; allowed from SHUTOFF (vm_state stopped), else InstanceInvalidState."""
-        raise NotImplementedError
+        instance = self._instance(ctx, uuid)
+        self._check_state(instance, "start", {"stopped"}, {None})
+        self._act(ctx, instance, "start", "powering-on", "start_instance", {})
 
     # -- server metadata -------------------------------------------------------------------
 
     def get_metadata(self, ctx: RequestContext, uuid: str) -> dict[str, str]:
         """All metadata of a server."""
-        raise NotImplementedError
+        return dict(self._instance(ctx, uuid).metadata)
 
     def get_metadata_item(self, ctx: RequestContext, uuid: str, key: str) -> dict[str, str]:
         """``{key: value}``; unknown key -> MetadataItemNotFound."""
-        raise NotImplementedError
+        metadata = self._instance(ctx, uuid).metadata
+        if key not in metadata:
+            raise exc.MetadataItemNotFound()
+        return {key: metadata[key]}
 
     def update_metadata(self, ctx: RequestContext, uuid: str, metadata: dict[str, str], *,
                         replace: bool) -> dict[str, str]:
@@ -178,28 +367,44 @@ class ComputeAPI:
 
         More than 128 items -> QuotaOrCapacityExceeded, as Nova's metadata quota.
         """
-        raise NotImplementedError
+        instance = self._instance(ctx, uuid)
+        new = {} if replace else dict(instance.metadata)
+        new.update({str(k): str(v) for k, v in metadata.items()})
+        _check_metadata_quota(new)
+        instance.metadata = new
+        instance.save()
+        return dict(new)
 
     def set_metadata_item(self, ctx: RequestContext, uuid: str, key: str,
                           value: str) -> dict[str, str]:
         """Set one item; returns ``{key: value}``."""
-        raise NotImplementedError
+        self.update_metadata(ctx, uuid, {key: value}, replace=False)
+        return {key: str(value)}
 
     def delete_metadata_item(self, ctx: RequestContext, uuid: str, key: str) -> None:
         """Delete one item; unknown key -> MetadataItemNotFound."""
-        raise NotImplementedError
+        instance = self._instance(ctx, uuid)
+        if key not in instance.metadata:
+            raise exc.MetadataItemNotFound()
+        instance.metadata = {k: v for k, v in instance.metadata.items() if k != key}
+        instance.save()
 
     # -- instance actions ------------------------------------------------------------------
 
     def list_instance_actions(self, ctx: RequestContext, uuid: str) -> list[Record]:
         """Actions of a server, newest first: ``{action, instance_uuid, request_id,
         user_id, project_id, start_time, updated_at, message}`` (deleted servers too)."""
-        raise NotImplementedError
+        self._instance(ctx, uuid, allow_deleted=True)
+        return self.store.actions.list(uuid)
 
     def get_instance_action(self, ctx: RequestContext, uuid: str, request_id: str) -> Record:
         """One action with ``events``: ``[{event, start_time, finish_time, result,
         traceback, host, details}]``; unknown -> InstanceActionNotFound."""
-        raise NotImplementedError
+        self._instance(ctx, uuid, allow_deleted=True)
+        action = self.store.actions.get(uuid, request_id)
+        if action is None:
+            raise exc.InstanceActionNotFound(request_id=request_id, instance_uuid=uuid)
+        return action
 
     # -- hosts -----------------------------------------------------------------------------
 
@@ -207,7 +412,19 @@ class ComputeAPI:
                       host: str | None = None) -> list[Record]:
         """Service records ``{id, uuid, binary, host, zone, status, state, updated_at,
         disabled_reason, forced_down, cell_name}``."""
-        raise NotImplementedError
+        records = []
+        for svc in self.store.capacity.services():
+            if (binary and svc["binary"] != binary) or (host and svc["host"] != host):
+                continue
+            records.append({
+                "id": svc["id"], "uuid": svc["uuid"], "binary": svc["binary"],
+                "host": svc["host"], "zone": svc["zone"],
+                "status": "disabled" if svc.get("disabled") else "enabled",
+                "state": "up", "updated_at": _dt(svc["reported_at"]),
+                "created_at": _dt(svc.get("created_at")),
+                "disabled_reason": svc.get("disabled_reason"), "forced_down": False,
+                "cell_name": svc["cell_name"]})
+        return records
 
     def list_hypervisors(self, ctx: RequestContext) -> list[Record]:
         """Hypervisor records ``{id, uuid, hypervisor_hostname, host, state, status, vcpus,
@@ -216,8 +433,71 @@ class ComputeAPI:
         hypervisor_type, hypervisor_version, host_ip, cpu_info, cell_name, service_id,
         service_uuid, service_disabled_reason}`` (``id`` is an int, ``uuid`` a UUID for
         microversion >= 2.53 views)."""
-        raise NotImplementedError
+        services = {s["uuid"]: s for s in self.store.capacity.services()}
+        return [_hypervisor(h, services.get(h.get("service_uuid"), {}))
+                for h in self.store.capacity.hosts()]
 
     def get_hypervisor(self, ctx: RequestContext, hypervisor_id: str | int) -> Record:
         """One hypervisor by int id or uuid; unknown -> HypervisorNotFound."""
-        raise NotImplementedError
+        key = str(hypervisor_id)
+        for record in self.list_hypervisors(ctx):
+            if key == str(record["id"]) or key == record["uuid"]:
+                return record
+        raise exc.HypervisorNotFound(hypervisor_id=hypervisor_id)
+
+
+def _parse_is_public(value: bool | str | None) -> bool | None:
+    if value is None or value is True:
+        return True
+    if value is False:
+        return False
+    text = str(value).strip().lower()
+    if text == "none":
+        return None
+    if text in ("true", "t", "1", "yes", "y", "on"):
+        return True
+    if text in ("false", "f", "0", "no", "n", "off"):
+        return False
+    raise exc.Invalid(f"Invalid is_public filter [{value}]")
+
+
+def _check_metadata_quota(metadata: dict[str, str]) -> None:
+    if len(metadata) > MAX_METADATA_ITEMS:
+        raise exc.QuotaOrCapacityExceeded(
+            f"Quota exceeded for metadata_items: Requested {len(metadata)}, but "
+            f"the limit is {MAX_METADATA_ITEMS}")
+
+
+def _hostname(name: str) -> str:
+    text = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
+    return text[:63] or "server"
+
+
+def _dt(value: float | None) -> datetime.datetime | None:
+    if value is None:
+        return None
+    return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+
+
+def _hypervisor(host: dict[str, Any], service: dict[str, Any]) -> Record:
+    free_ram = host["memory_mb"] - host["memory_mb_used"]
+    free_disk = host["local_gb"] - host["local_gb_used"]
+    return {
+        "id": host["id"], "uuid": host["uuid"], "hypervisor_hostname": host["host"],
+        "host": host["host"], "state": "up",
+        "status": "disabled" if service.get("disabled") else "enabled",
+        "vcpus": host["vcpus"], "vcpus_used": host["vcpus_used"],
+        "memory_mb": host["memory_mb"], "memory_mb_used": host["memory_mb_used"],
+        "local_gb": host["local_gb"], "local_gb_used": host["local_gb_used"],
+        "free_ram_mb": free_ram, "free_disk_gb": free_disk,
+        "running_vms": host["running_vms"], "current_workload": 0,
+        "disk_available_least": free_disk, "hypervisor_type": host["hypervisor_type"],
+        "hypervisor_version": host["hypervisor_version"], "host_ip": "127.0.0.1",
+        "cpu_info": {"arch": "x86_64", "model": "fake", "vendor": "cellgate",
+                     "features": [], "topology": {"cores": host["vcpus"], "threads": 1,
+                                                  "sockets": 1}},
+        "cell_name": host["cell_name"], "availability_zone": host.get("availability_zone"),
+        "dedicated_cpus": host.get("dedicated_cpus", False),
+        "service_id": service.get("id"), "service_uuid": service.get("uuid"),
+        "service_disabled_reason": service.get("disabled_reason"),
+    }

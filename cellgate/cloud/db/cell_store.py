@@ -150,7 +150,7 @@ class CellStore:
         c = t.instances.c
         with self.db.write() as conn:
             row = conn.execute(select(c.id, c.sync_seq).where(c.uuid == data["uuid"])).first()
-            seq = (row.sync_seq if row else 0) + 1
+            seq = max(row.sync_seq if row else 0, int(data.get("sync_seq") or 0)) + 1
             data["sync_seq"] = seq
             values = {"vm_state": data.get("vm_state"), "task_state": data.get("task_state"),
                       "host": data.get("host"), "deleted": bool(data.get("deleted")),

@@ -1,0 +1,169 @@
+"""ApiCellService: the API cell: keeps the read model and capacity reports from sync-ups,
+picks a cell for each build and reschedules failed builds to another cell.
+
+It is also the *site* of instances saved at the top: such a save writes the read model and
+sends the change down to the instance's cell.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from cellgate.cloud.cells.router import CellRouter
+from cellgate.cloud.cells.scheduler import CellScheduler
+from cellgate.cloud.db.api_store import ApiStore
+from cellgate.cloud.objects.base import utcnow
+from cellgate.cloud.objects.instance import CHILD_OWNED, Instance
+
+LOG = logging.getLogger(__name__)
+API_CELL = "api"
+
+# task_state marks the top sets before sending an action down, and the message to resend.
+TASK_MESSAGES = {"deleting": "delete_instance", "rebooting": "reboot_instance",
+                 "rebooting_hard": "reboot_instance", "powering-off": "stop_instance",
+                 "powering-on": "start_instance"}
+
+
+class ApiCellService:
+    """The API cell's message handlers and its cell-level scheduling."""
+
+    def __init__(self, store: ApiStore, cell_names: list[str]) -> None:
+        self.store = store
+        self.cell_names = list(cell_names)
+        self.router: CellRouter | None = None
+        self.scheduler = CellScheduler()
+
+    def attach(self, router: CellRouter) -> None:
+        self.router = router
+
+    # -- the site of instances saved at the top ---------------------------------------
+
+    def save_instance(self, instance: Instance, changes: set[str]) -> None:
+        """Write the read model (sequence unchanged) and send user changes down."""
+        instance._data["updated_at"] = utcnow()
+        self.store.instances.put(instance.obj_data())
+        down = {k: instance.obj_data()[k] for k in changes if k not in CHILD_OWNED}
+        if down and instance.cell_name and not instance.deleted:
+            self.router.cast(instance.cell_name, "instance_update",
+                             {"uuid": instance.uuid, "changes": down})
+
+    def load(self, uuid: str) -> Instance | None:
+        """The read model's copy of an instance, bound to this site."""
+        data = self.store.instances.get(uuid)
+        return Instance.obj_from_data(data).bind(self) if data else None
+
+    # -- sending work down --------------------------------------------------------------
+
+    def build(self, instance: Instance, request_id: str | None,
+              tried_cells: list[str] = (), *, cell: str | None = None) -> None:
+        """Pick a cell for ``instance`` (or use ``cell``) and cast the build, whole flavor
+        included."""
+        if cell is None:
+            cell = self.scheduler.rank(self.store.capacity.hosts(), self.cell_names,
+                                       instance.flavor, instance.requested_availability_zone,
+                                       exclude=tried_cells)[0]
+        instance.cell_name = cell
+        self.store.instances.put(instance.obj_data())
+        self.router.cast(cell, "build_instance", {
+            "instance": instance.obj_to_primitive(), "request_id": request_id,
+            "tried_cells": list(tried_cells)})
+
+    def send(self, instance: Instance, method: str, payload: dict[str, Any]) -> None:
+        """Cast an action for ``instance`` to its cell."""
+        self.router.cast(instance.cell_name, method, {"uuid": instance.uuid, **payload})
+
+    # -- handlers of messages coming up -----------------------------------------------
+
+    def msg_instance_sync(self, payload: dict[str, Any]) -> bool:
+        data = payload["instance"]["cellgate_object.data"]
+        applied = self.store.instances.apply_sync(data, heal=bool(payload.get("heal")))
+        if not applied:
+            LOG.debug("read model refused sync of %s seq %s", data["uuid"], data["sync_seq"])
+        return applied
+
+    def msg_capacity_report(self, payload: dict[str, Any]) -> None:
+        self.store.capacity.save_report(payload["cell"], payload["hosts"], payload["services"])
+
+    def msg_action_event(self, payload: dict[str, Any]) -> None:
+        self.store.actions.add_event(**payload)
+
+    def msg_build_failed(self, payload: dict[str, Any]) -> None:
+        """A cell could not build: try a cell not tried yet, else bury it in ERROR."""
+        instance = Instance.obj_from_primitive(payload["instance"])
+        tried = payload["tried_cells"]
+        remaining = [c for c in self.cell_names if c not in tried]
+        if remaining:
+            LOG.info("rescheduling %s away from %s: %s", instance.uuid, tried,
+                     payload["reason"])
+            self.build(instance, payload.get("request_id"), tried)
+            return
+        self.router.cast(tried[-1], "bury_instance", {"instance": payload["instance"],
+                                                      "reason": payload["reason"]})
+
+    def msg_instance_missing(self, payload: dict[str, Any]) -> None:
+        """A cell lacks an instance the top sent work for: a pending delete is done (there
+        is nothing left to delete); anything else is an inconsistency to log loudly."""
+        instance = self.load(payload["uuid"])
+        if instance is None or instance.cell_name != payload["cell"]:
+            return
+        if instance.task_state == "deleting":
+            now = utcnow()
+            instance.vm_state, instance.task_state, instance.deleted = "deleted", None, True
+            instance.deleted_at = instance.terminated_at = now
+            self.store.instances.put(instance.obj_data())
+            return
+        LOG.error("cell %s has no instance %s that the read model places there",
+                  payload["cell"], payload["uuid"])
+
+    # -- healing and recovery ---------------------------------------------------------
+
+    def heal(self, timeout: float = 30.0) -> int:
+        """Re-sync every instance the top has wrong or lacks; returns how many changed.
+
+        Must not run on a cell worker thread (it waits for the cells' replies).
+        """
+        fixed = 0
+        for _cell, primitives in self.router.call_all("list_instances", {},
+                                                      timeout=timeout).items():
+            for primitive in primitives:
+                fixed += self.store.instances.apply_sync(primitive["cellgate_object.data"],
+                                                         heal=True)
+        return fixed
+
+    def heal_instance(self, uuid: str) -> bool:
+        """On-demand sync of one instance from its cell; True if the read model changed."""
+        data = self.store.instances.get(uuid)
+        if data is None or not data.get("cell_name"):
+            return False
+        primitive = self.router.call(data["cell_name"], "get_instance", {"uuid": uuid})
+        if primitive is None:
+            return False
+        return self.store.instances.apply_sync(primitive["cellgate_object.data"], heal=True)
+
+    def refresh_capacity(self, timeout: float = 30.0) -> None:
+        """Ask every cell for its capacity report and store it (waits for the replies)."""
+        for cell, report in self.router.call_all("report_capacity", {},
+                                                 timeout=timeout).items():
+            self.store.capacity.save_report(cell, report["hosts"], report["services"])
+
+    def recover(self) -> int:
+        """Finish work a crash left behind: resend builds and in-flight actions.
+
+        A build whose message was lost is sent again with the whole instance the read model
+        holds (flavor included), so it ends ACTIVE or ERROR, never stuck in BUILD.
+        """
+        resent = 0
+        for data in self.store.instances.unfinished():
+            instance = Instance.obj_from_data(data).bind(self)
+            request_id = f"req-recover-{int(time.time() * 1000)}"
+            if instance.vm_state == "building":
+                self.build(instance, request_id, cell=instance.cell_name)
+                resent += 1
+            elif instance.task_state in TASK_MESSAGES and instance.cell_name:
+                self.send(instance, TASK_MESSAGES[instance.task_state],
+                          {"request_id": None, "reboot_type":
+                           "HARD" if instance.task_state == "rebooting_hard" else "SOFT"})
+                resent += 1
+        return resent

@@ -1,0 +1,84 @@
+"""Schedulers: the API cell picks a cell by free flavor slots; a child cell picks a host.
+
+Both are filters then weights over data (host usage reported up, or read from the cell DB).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+def wants_dedicated(flavor: dict[str, Any]) -> bool:
+    """Whether the flavor asks for dedicated CPUs."""
+    policy = str((flavor.get("extra_specs") or {}).get("hw:cpu_policy", "shared"))
+    return policy in ("dedicated", "mixed")
+
+
+def flavor_disk(flavor: dict[str, Any]) -> int:
+    return int(flavor.get("disk", 0)) + int(flavor.get("ephemeral", 0) or 0)
+
+
+def host_slots(host: dict[str, Any], flavor: dict[str, Any]) -> int:
+    """How many more instances of ``flavor`` fit in ``host``'s free resources."""
+    free = [(host["vcpus"] - host["vcpus_used"], flavor["vcpus"]),
+            (host["memory_mb"] - host["memory_mb_used"], flavor["ram"]),
+            (host["local_gb"] - host["local_gb_used"], flavor_disk(flavor))]
+    counts = [have // need for have, need in free if need > 0]
+    slots = min(counts) if counts else 1 << 30
+    return max(slots, 0)
+
+
+def _host_passes(host: dict[str, Any], flavor: dict[str, Any], zone: str | None) -> bool:
+    if zone and host.get("availability_zone") != zone:
+        return False
+    if wants_dedicated(flavor) and not host.get("dedicated_cpus"):
+        return False
+    return not host.get("disabled", False)
+
+
+class CellScheduler:
+    """Ranks cells for a build: filters (zone, dedicated CPUs, slots > 0), weight = slots."""
+
+    def rank(self, hosts: Iterable[dict[str, Any]], cells: Sequence[str],
+             flavor: dict[str, Any], zone: str | None,
+             exclude: Iterable[str] = ()) -> list[str]:
+        """Cells in preference order; cells that pass no filter come last (so a build still
+        reaches a cell and fails there with the cell's reason) and excluded cells never."""
+        excluded = set(exclude)
+        slots = {cell: 0 for cell in cells if cell not in excluded}
+        for host in hosts:
+            cell = host.get("cell_name")
+            if cell in slots and _host_passes(host, flavor, zone):
+                slots[cell] += host_slots(host, flavor)
+        return sorted(slots, key=lambda cell: (-slots[cell], cells.index(cell)))
+
+    def slots(self, hosts: Iterable[dict[str, Any]], flavor: dict[str, Any]) -> dict[str, int]:
+        """Free slots of ``flavor`` per cell (for reports and tests)."""
+        result: dict[str, int] = {}
+        for host in hosts:
+            if _host_passes(host, flavor, None):
+                result[host["cell_name"]] = result.get(host["cell_name"], 0) \
+                    + host_slots(host, flavor)
+        return result
+
+
+class HostScheduler:
+    """Picks a host in a cell: filters (room, zone), weight = most free RAM, then name.
+
+    A full host is never chosen. Dedicated-CPU needs are left to the driver, which fails
+    with a clear reason (and the build is rescheduled to a host that has them).
+    """
+
+    def pick(self, hosts: Iterable[dict[str, Any]], flavor: dict[str, Any],
+             zone: str | None, exclude: Iterable[str] = ()) -> str | None:
+        excluded = set(exclude)
+        candidates = [h for h in hosts if h["host"] not in excluded
+                      and (not zone or h.get("availability_zone") == zone)
+                      and host_slots(h, flavor) > 0]
+        if not candidates:
+            return None
+        dedicated = wants_dedicated(flavor)
+        candidates.sort(key=lambda h: (dedicated and not h.get("dedicated_cpus"),
+                                       -(h["memory_mb"] - h["memory_mb_used"]), h["host"]))
+        return candidates[0]["host"]

@@ -181,14 +181,14 @@ class _Reader:
         value = self.get(section, key)
         if value is None:
             return default
+        noun = "integer" if kind is int else "number"
         try:
             number = kind(value)
         except ValueError:
-            raise self.error(section, key, f"{value!r} is not a {kind.__name__}",
-                             f"give a non-negative {kind.__name__}")
+            raise self.error(section, key, f"{value!r} is not a {noun}",
+                             f"give a non-negative {noun}")
         if number < 0:
-            raise self.error(section, key, f"{value!r} is negative",
-                             f"give a non-negative {kind.__name__}")
+            raise self.error(section, key, f"{value!r} is negative", f"give a non-negative {noun}")
         return number
 
     def microversion(self, section: str, key: str, default: str, allow_latest: bool) -> str:

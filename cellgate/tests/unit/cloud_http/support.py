@@ -97,3 +97,29 @@ def assert_matches_schema(schema: dict, response) -> None:
     body = response.get_json() if response.get_data() else None
     rest_client.RestClient.validate_response(
         schema, _Resp(response.status_code, response.headers), body)
+
+
+class HttpSession:
+    """A requests session holding a project-scoped token from a clouds.yaml entry."""
+
+    def __init__(self, clouds_yaml: str, cloud: str) -> None:
+        import requests
+        import yaml
+
+        with open(clouds_yaml, encoding="utf-8") as handle:
+            auth = yaml.safe_load(handle)["clouds"][cloud]["auth"]
+        self.http = requests.Session()
+        resp = self.http.post(auth["auth_url"] + "/auth/tokens", timeout=30, json=auth_body(
+            auth["username"], auth["password"], auth["project_name"]))
+        resp.raise_for_status()
+        self.token = resp.headers["X-Subject-Token"]
+        self.http.headers["X-Auth-Token"] = self.token
+        self.http.headers["X-OpenStack-Nova-API-Version"] = "2.61"
+        self.compute = auth["auth_url"].replace("/identity/v3", "/compute/v2.1")
+        self.image = auth["auth_url"].replace("/identity/v3", "/image")
+
+    def get(self, path: str, **kwargs):
+        return self.http.get(self.compute + path, timeout=30, **kwargs)
+
+    def post(self, path: str, body: dict):
+        return self.http.post(self.compute + path, json=body, timeout=30)

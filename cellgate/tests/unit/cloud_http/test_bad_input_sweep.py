@@ -1,0 +1,101 @@
+"""A bad-input sweep over every route of the table: malformed JSON, wrong types, unknown and
+malformed ids, bad query parameters, oversize bodies, wrong methods, no token, bad
+microversions. No request may get a 500, and every error carries Nova's (or Keystone's) fault
+body shape."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import testtools
+
+from cellgate.cloud.api.request import MAX_BODY_BYTES
+from cellgate.cloud.api.routes import ROUTES
+from cellgate.tests.unit.cloud_http.support import InProcessCloud
+
+_BODIES = (b"{not json", b"[]", b'"text"', b"1", b"{}", b'{"server": []}',
+           b'{"flavor": {"name": 1}}', b'{"extra_specs": {"k": {"nested": 1}}}',
+           b'{"metadata": "x"}', b'{"meta": {"a": "1", "b": "2"}}',
+           b'{"reboot": {"type": 1}}', b'{"addTenantAccess": {}}',
+           b'{"auth": {"identity": {"methods": "password"}}}')
+_QUERIES = ("limit=x", "limit=-5", "marker=nope", "sort_dir=up", "sort_key=bogus",
+            "changes-since=not-a-date", "minRam=abc", "minDisk=-1", "is_public=perhaps",
+            "all_tenants=maybe", "status=NOPE", "name=%28unclosed")
+
+
+class BadInputSweepTest(testtools.TestCase):
+    def setUp(self):
+        super().setUp()
+        self.env = self.useFixture(InProcessCloud("nocells"))
+        image = self.env.image_id()
+        resp = self.env.request("POST", "/compute/v2.1/servers", version="2.61", body={
+            "server": {"name": "sweep", "imageRef": image, "flavorRef": "2",
+                       "networks": "none"}})
+        self.server_id = resp.get_json()["server"]["id"]
+        self.calls = 0
+
+    def _paths(self, rule: str) -> list[str]:
+        values = {
+            "server_id": (self.server_id, str(uuid.uuid4()), "not-a-uuid", "1"),
+            "flavor_id": ("2", "no-such-flavor", "%00"),
+            "key": ("k", "a" * 300),
+            "hypervisor_id": ("1", str(uuid.uuid4()), "x"),
+            "request_id": ("req-" + str(uuid.uuid4()), "x"),
+            "image_id": (str(uuid.uuid4()), "bad"),
+        }
+        paths = [rule]
+        for name, options in values.items():
+            token = f"<{name}>"
+            if token in rule:
+                paths = [p.replace(token, option) for p in paths for option in options]
+        return paths
+
+    def _check(self, resp, what: str) -> None:
+        self.calls += 1
+        status = resp.status_code
+        self.assertLess(status, 500, f"{what} -> {status}: {resp.get_data(as_text=True)}")
+        if status < 400:
+            return
+        body = resp.get_json(silent=True)
+        self.assertIsInstance(body, dict, what)
+        self.assertEqual(1, len(body), f"{what}: {body}")
+        (name, fault), = body.items()
+        self.assertRegex(name, r"^[a-zA-Z]+$", what)
+        self.assertEqual(status, fault["code"], what)
+        self.assertIsInstance(fault["message"], str, what)
+
+    def test_sweep(self):
+        for rule, methods in ROUTES:
+            for path in self._paths(rule):
+                for method in methods:
+                    for user in ("member3", "admin"):
+                        what = f"{user} {method} {path}"
+                        self._check(self.env.request(method, path, user=user,
+                                                     version="2.61"), what)
+                        if method in ("POST", "PUT"):
+                            for data in _BODIES:
+                                self._check(self.env.request(method, path, user=user,
+                                                             data=data, version="2.61"),
+                                            f"{what} {data!r}")
+                            big = b'{"x": "' + b"a" * MAX_BODY_BYTES + b'"}'
+                            resp = self.env.request(method, path, user=user, data=big)
+                            self._check(resp, f"{what} oversize")
+                            if "identity" not in path:
+                                self.assertIn(resp.status_code, (401, 404, 405, 413), what)
+                        if method == "GET":
+                            for query in _QUERIES:
+                                self._check(self.env.request(method, f"{path}?{query}",
+                                                             user=user), f"{what}?{query}")
+                    self._check(self.env.request(method, path, user=None), f"anon {method}")
+                    for version in ("2.62", "x.y", "latest", "2.0", " "):
+                        self._check(self.env.request(method, path, user="member1",
+                                                     version=version),
+                                    f"{method} {path} @{version!r}")
+            for method in ("PATCH", "DELETE", "PUT"):
+                if method not in methods and not re.search(r"<", rule):
+                    resp = self.env.request(method, rule, user="admin")
+                    self._check(resp, f"{method} {rule}")
+                    if rule != "/":
+                        self.assertEqual(405, resp.status_code, f"{method} {rule}")
+        self.assertGreater(self.calls, 1000)

@@ -19,7 +19,7 @@ from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api import auth, faults, microversion
 from cellgate.cloud.api.errors import HTTPError, keystone_error, nova_fault
 from cellgate.cloud.api.request import ApiRequest, json_response
-from cellgate.cloud.api.routes import PUBLIC_PATHS, build_map, service_of
+from cellgate.cloud.api.routes import PUBLIC_HANDLERS, build_map, service_of
 
 LOG = logging.getLogger(__name__)
 
@@ -60,8 +60,6 @@ class CloudApp:
 
     def _dispatch(self, http: Request, service: str):
         adapter = self.url_map.bind_to_environ(http.environ)
-        public = http.path in PUBLIC_PATHS or (
-            http.path.rstrip("/") == "/identity/v3/auth/tokens")
         try:
             handler, url_args = adapter.match()
             route_error: HTTPError | None = None
@@ -73,6 +71,8 @@ class CloudApp:
         except NotFound:
             handler, url_args = None, {}
             route_error = HTTPError(404, "The resource could not be found.")
+        public = handler in PUBLIC_HANDLERS or (
+            route_error is not None and service == "identity")
         version = None
         context = None
         if not public:

@@ -58,13 +58,13 @@ class ApiCellService:
 
     def build(self, instance: Instance, request_id: str | None,
               tried_cells: list[str] = (), *, cell: str | None = None) -> None:
-        """Pick a cell for ``instance`` (or use ``cell``) and cast the build, whole flavor
-        included."""
+        """Pick a cell for ``instance`` (or use ``cell``), write it to the read model and cast
+        the build, whole flavor included."""
         if cell is None:
             cell = self.scheduler.rank(self.store.capacity.hosts(), self.cell_names,
                                        instance.flavor, instance.requested_availability_zone,
                                        exclude=tried_cells)[0]
-        instance.cell_name = cell
+        instance._data["cell_name"] = cell
         self.store.instances.put(instance.obj_data())
         self.router.cast(cell, "build_instance", {
             "instance": instance.obj_to_primitive(), "request_id": request_id,

@@ -13,7 +13,7 @@ from typing import Any
 
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import HostScheduler
-from cellgate.cloud.db.cell_store import CellStore
+from cellgate.cloud.db.cell_store import CellStore, stable_uuid
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, Instance
 from cellgate.cloud.topology import CellSpec
@@ -72,21 +72,32 @@ class ChildCellService:
                 "host": host, "traceback": details if result == "Error" else None,
                 "details": details})
 
-    def report(self) -> dict[str, Any]:
-        """This cell's hosts (usage, zone, dedicated CPUs) and services."""
-        hosts = [{**driver.resources()} for driver in self.drivers.values()]
+    def _host_info(self, node: dict[str, Any]) -> dict[str, Any]:
+        driver = self.drivers[node["host"]]
+        return {**node, "dedicated_cpus": driver.profile.dedicated_cpus,
+                "availability_zone": driver.profile.availability_zone,
+                "hypervisor_type": driver.hypervisor_type,
+                "hypervisor_version": driver.hypervisor_version,
+                "service_uuid": stable_uuid(self.cell_name, "nova-compute", node["host"])}
+
+    def hosts(self) -> list[dict[str, Any]]:
+        """Every host of this cell: totals, usage, zone, dedicated CPUs (one query)."""
+        return [self._host_info(n) for n in self.store.nodes() if n["host"] in self.drivers]
+
+    def report(self, only_host: str | None = None) -> dict[str, Any]:
+        """This cell's hosts and services; ``only_host`` limits it to one host's usage."""
+        if only_host is not None:
+            return {"cell": self.cell_name, "services": [],
+                    "hosts": [self._host_info(self.store.node(only_host))]}
         services = [{"uuid": s["uuid"], "host": s["host"], "binary": s["binary"],
                      "zone": s["zone"], "disabled": s["disabled"],
                      "disabled_reason": s["disabled_reason"], "created_at": s["created_at"],
                      "updated_at": s["updated_at"]} for s in self.store.services()]
-        for host in hosts:
-            svc = next(s for s in services
-                       if s["host"] == host["host"] and s["binary"] == "nova-compute")
-            host["service_uuid"] = svc["uuid"]
-        return {"cell": self.cell_name, "hosts": hosts, "services": services}
+        return {"cell": self.cell_name, "hosts": self.hosts(), "services": services}
 
-    def _report_up(self) -> None:
-        self.router.cast_up("capacity_report", self.report())
+    def _report_up(self, host: str | None) -> None:
+        if host in self.drivers:
+            self.router.cast_up("capacity_report", self.report(only_host=host))
 
     # -- builds -----------------------------------------------------------------------
 
@@ -106,12 +117,13 @@ class ChildCellService:
         instance.cell_name = self.cell_name
         instance.vm_state, instance.task_state, instance.host, instance.node = \
             "building", "scheduling", None, None
-        instance.save()
+        # No save yet: the read model already shows this; a crash from here on is recovered
+        # by the API cell resending the build (claims are idempotent per instance).
         start = time.time()
         tried: list[str] = []
         failure: SpawnFailed | None = None
         for _attempt in range(MAX_ATTEMPTS):
-            host = self.scheduler.pick(self.report()["hosts"], instance.flavor,
+            host = self.scheduler.pick(self.hosts(), instance.flavor,
                                        instance.requested_availability_zone, exclude=tried)
             if host is None:
                 break
@@ -139,7 +151,7 @@ class ChildCellService:
             instance.save()
             self._event(instance, request_id, "compute__do_build_and_run_instance", start,
                         "Success", host)
-            self._report_up()
+            self._report_up(host)
             return
         self._build_failed(instance, payload, request_id, start, tried, failure)
 
@@ -171,14 +183,14 @@ class ChildCellService:
             "tried_cells": [*payload.get("tried_cells", []), self.cell_name]})
 
     def _set_error(self, instance: Instance, reason: str) -> None:
-        self.store.release(instance.uuid)
+        host = self.store.release(instance.uuid)
         instance.vm_state, instance.task_state, instance.power_state = "error", None, \
             POWER_NOSTATE
         instance.fault = {"code": 500, "message": reason, "details": reason,
                           "created": utcnow().isoformat()}
         instance.save()
         self.store.add_fault(instance.uuid, 500, reason, reason)
-        self._report_up()
+        self._report_up(host)
 
     def msg_bury_instance(self, payload: dict[str, Any]) -> None:
         """No cell could build the instance: keep it here in ERROR with the reason."""
@@ -216,7 +228,7 @@ class ChildCellService:
         instance.save()
         self._event(instance, payload.get("request_id"), "compute_terminate_instance", start,
                     "Success", instance.host)
-        self._report_up()
+        self._report_up(instance.host)
 
     def _power_action(self, payload: dict[str, Any], event: str, vm_state: str,
                       act: Any) -> None:

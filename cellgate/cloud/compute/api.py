@@ -232,11 +232,10 @@ class ComputeAPI:
                 networks=networks if isinstance(networks, str) else "auto",
                 reservation_id=reservation_id, launch_index=index,
                 hostname=_hostname(display)).bind(self.router)
-            self.store.instances.put(instance.obj_data())
             self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
                                      action="create", user_id=ctx.user_id,
                                      project_id=ctx.project_id)
-            self.router.build(instance, ctx.request_id)
+            self.router.build(instance, ctx.request_id)  # writes the read model, then casts
             first = first or instance
         return first.to_record(), admin_pass
 

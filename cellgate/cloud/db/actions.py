@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from cellgate.cloud.db import api_tables as t
 from cellgate.cloud.db.engine import Database
@@ -27,16 +28,15 @@ class ActionStore:
     def start(self, *, instance_uuid: str, request_id: str, action: str,
               user_id: str | None, project_id: str | None) -> None:
         """Record that ``action`` began (idempotent per instance and request id)."""
-        a = t.instance_actions.c
         now = time.time()
-        with self.db.write() as conn:
-            if conn.execute(select(a.id).where(a.instance_uuid == instance_uuid,
-                                               a.request_id == request_id)).first():
-                return
-            conn.execute(insert(t.instance_actions).values(
-                instance_uuid=instance_uuid, request_id=request_id, action=action,
-                user_id=user_id, project_id=project_id, start_time=now, updated_at=now,
-                message=None))
+        try:
+            with self.db.write() as conn:
+                conn.execute(insert(t.instance_actions).values(
+                    instance_uuid=instance_uuid, request_id=request_id, action=action,
+                    user_id=user_id, project_id=project_id, start_time=now, updated_at=now,
+                    message=None))
+        except IntegrityError:
+            return
 
     def add_event(self, *, instance_uuid: str, request_id: str, event: str,
                   start_time: float, finish_time: float | None, result: str | None,

@@ -25,20 +25,16 @@ class CapacityStore:
         h, s = t.cell_hosts.c, t.cell_services.c
         with self.db.write() as conn:
             for host in hosts:
-                row = conn.execute(select(h.id).where(h.host == host["host"])).first()
                 values = {"cell_name": cell_name, "data": json.dumps(host), "updated_at": now}
-                if row is None:
+                if conn.execute(update(t.cell_hosts).where(h.host == host["host"])
+                                .values(**values)).rowcount == 0:
                     conn.execute(insert(t.cell_hosts).values(host=host["host"], **values))
-                else:
-                    conn.execute(update(t.cell_hosts).where(h.id == row.id).values(**values))
             for service in services:
-                row = conn.execute(select(s.id).where(s.uuid == service["uuid"])).first()
                 values = {"cell_name": cell_name, "data": json.dumps(service),
                           "updated_at": now}
-                if row is None:
+                if conn.execute(update(t.cell_services).where(s.uuid == service["uuid"])
+                                .values(**values)).rowcount == 0:
                     conn.execute(insert(t.cell_services).values(uuid=service["uuid"], **values))
-                else:
-                    conn.execute(update(t.cell_services).where(s.id == row.id).values(**values))
 
     def hosts(self) -> list[dict[str, Any]]:
         """Every reported host: its data plus ``id`` (int) and ``cell_name``."""

@@ -85,8 +85,10 @@ class CellStore:
         """Record that ``instance_uuid`` uses these resources on ``host``.
 
         False (and nothing recorded) when the host lacks room. Idempotent: a second claim
-        for the same instance on the same host changes nothing.
+        for the same instance on the same host changes nothing; a claim on another host
+        moves the allocation.
         """
+        n = t.compute_nodes.c
         with self.db.write() as conn:
             existing = conn.execute(select(t.allocations)
                                     .where(t.allocations.c.instance_uuid == instance_uuid)
@@ -94,47 +96,53 @@ class CellStore:
             if existing is not None:
                 if existing.host == host:
                     return True
-                conn.execute(delete(t.allocations)
-                             .where(t.allocations.c.instance_uuid == instance_uuid))
-                self._refresh_usage(conn, existing.host)
-            node = conn.execute(select(t.compute_nodes)
-                                .where(t.compute_nodes.c.host == host)).one()
-            used = self._sum(conn, host)
-            if (used["vcpus"] + vcpus > node.vcpus or used["memory_mb"] + memory_mb > node.memory_mb
-                    or used["disk_gb"] + disk_gb > node.local_gb):
+                self._release(conn, existing)
+            result = conn.execute(update(t.compute_nodes).where(
+                n.host == host, n.vcpus_used + vcpus <= n.vcpus,
+                n.memory_mb_used + memory_mb <= n.memory_mb,
+                n.local_gb_used + disk_gb <= n.local_gb).values(
+                vcpus_used=n.vcpus_used + vcpus, memory_mb_used=n.memory_mb_used + memory_mb,
+                local_gb_used=n.local_gb_used + disk_gb, running_vms=n.running_vms + 1,
+                updated_at=time.time()))
+            if result.rowcount != 1:
                 return False
             conn.execute(insert(t.allocations).values(instance_uuid=instance_uuid, host=host,
                                                       vcpus=vcpus, memory_mb=memory_mb,
                                                       disk_gb=disk_gb))
-            self._refresh_usage(conn, host)
             return True
 
     def release(self, instance_uuid: str) -> str | None:
         """Forget an instance's usage; returns the host it was on (None if it had none)."""
         with self.db.write() as conn:
-            row = conn.execute(select(t.allocations.c.host)
+            row = conn.execute(select(t.allocations)
                                .where(t.allocations.c.instance_uuid == instance_uuid)).first()
             if row is None:
                 return None
-            conn.execute(delete(t.allocations)
-                         .where(t.allocations.c.instance_uuid == instance_uuid))
-            self._refresh_usage(conn, row.host)
+            self._release(conn, row)
             return row.host
 
     @staticmethod
-    def _sum(conn: Any, host: str) -> dict[str, int]:
-        a = t.allocations.c
-        row = conn.execute(select(func.coalesce(func.sum(a.vcpus), 0),
-                                  func.coalesce(func.sum(a.memory_mb), 0),
-                                  func.coalesce(func.sum(a.disk_gb), 0), func.count())
-                           .where(a.host == host)).one()
-        return {"vcpus": row[0], "memory_mb": row[1], "disk_gb": row[2], "count": row[3]}
+    def _release(conn: Any, alloc: Any) -> None:
+        n = t.compute_nodes.c
+        conn.execute(delete(t.allocations)
+                     .where(t.allocations.c.instance_uuid == alloc.instance_uuid))
+        conn.execute(update(t.compute_nodes).where(n.host == alloc.host).values(
+            vcpus_used=n.vcpus_used - alloc.vcpus, memory_mb_used=n.memory_mb_used
+            - alloc.memory_mb, local_gb_used=n.local_gb_used - alloc.disk_gb,
+            running_vms=n.running_vms - 1, updated_at=time.time()))
 
-    def _refresh_usage(self, conn: Any, host: str) -> None:
-        used = self._sum(conn, host)
-        conn.execute(update(t.compute_nodes).where(t.compute_nodes.c.host == host).values(
-            vcpus_used=used["vcpus"], memory_mb_used=used["memory_mb"],
-            local_gb_used=used["disk_gb"], running_vms=used["count"], updated_at=time.time()))
+    def recount_usage(self) -> None:
+        """Recompute every host's usage from the allocations (repairs drifted counters)."""
+        a, n = t.allocations.c, t.compute_nodes.c
+        with self.db.write() as conn:
+            for node in conn.execute(select(n.host)).all():
+                row = conn.execute(select(func.coalesce(func.sum(a.vcpus), 0),
+                                          func.coalesce(func.sum(a.memory_mb), 0),
+                                          func.coalesce(func.sum(a.disk_gb), 0), func.count())
+                                   .where(a.host == node.host)).one()
+                conn.execute(update(t.compute_nodes).where(n.host == node.host).values(
+                    vcpus_used=row[0], memory_mb_used=row[1], local_gb_used=row[2],
+                    running_vms=row[3]))
 
     # -- instances ----------------------------------------------------------------------
 

@@ -51,12 +51,12 @@ class InstanceReadModel:
     def put(self, data: dict[str, Any]) -> None:
         """Write an instance as the top knows it (create, or a change made at the top)."""
         c = t.instances.c
+        values = _columns(data)
         with self.db.write() as conn:
-            row = conn.execute(select(c.id).where(c.uuid == data["uuid"])).first()
-            if row is None:
-                conn.execute(insert(t.instances).values(uuid=data["uuid"], **_columns(data)))
-            else:
-                conn.execute(update(t.instances).where(c.id == row.id).values(**_columns(data)))
+            result = conn.execute(update(t.instances).where(c.uuid == data["uuid"])
+                                  .values(**values))
+            if result.rowcount == 0:
+                conn.execute(insert(t.instances).values(uuid=data["uuid"], **values))
 
     def apply_sync(self, data: dict[str, Any], *, heal: bool = False) -> bool:
         """Apply a child cell's copy; False when a guard refuses it.

@@ -84,7 +84,9 @@ class FlavorAccessTest(base.BaseComputeTest):
 
     @decorators.idempotent_id('93aff33d-3413-4038-b848-94edee0506fb')
     def test_add_access_to_public_flavor_is_409(self):
+        # Nova refuses this from microversion 2.7 on (before, it was silently accepted)
         flavor = self.create_flavor_for_test(is_public=True)
+        self.use_microversion("2.7")
         self.assertRaises(lib_exc.Conflict, self.os_admin.flavors_client.add_flavor_access,
                           flavor["id"], self.os_member.project_id)
 

@@ -93,6 +93,7 @@ class FlavorExtraSpecsTest(base.BaseComputeTest):
             "object value": {"key": {"nested": "value"}},
             "list value": {"key": ["a", "b"]},
             "null value": {"key": None},
+            "boolean value": {"key": True},
         }
         accepted = []
         for label, specs in cases.items():
@@ -104,6 +105,18 @@ class FlavorExtraSpecsTest(base.BaseComputeTest):
         self.assertEqual([], accepted, "these extra specs should have been refused with 400")
         self.assertEqual({}, self.client.list_flavor_extra_specs(self.flavor["id"])
                          ["extra_specs"])
+
+    @decorators.idempotent_id('4c51a9e2-e8af-46dc-b301-750301b3fbfd')
+    def test_number_value_is_stored_as_string(self):
+        resp, body = self._raw("post", "", {"extra_specs": {"hw:numa_nodes": 2}})
+        self.assertEqual(200, resp.status)
+        listed = self.client.list_flavor_extra_specs(self.flavor["id"])["extra_specs"]
+        self.assertEqual({"hw:numa_nodes": "2"}, listed)
+
+    @decorators.idempotent_id('36ebd2c2-0054-4a4c-9039-2e3106c3575b')
+    def test_update_with_empty_body_is_400(self):
+        self.client.set_flavor_extra_spec(self.flavor["id"], colour="red")
+        self.assertRaises(lib_exc.BadRequest, self._raw, "put", "/colour", {})
 
     @decorators.idempotent_id('db338b50-4356-4dff-aca1-e80a8a9518e8')
     def test_body_without_extra_specs_key_is_400(self):
@@ -130,14 +143,14 @@ class FlavorExtraSpecsTest(base.BaseComputeTest):
 
     @decorators.idempotent_id('a3654f2f-cd04-4eef-8cb4-ea116a0f79ee')
     def test_member_cannot_update_or_delete_extra_specs(self):
-        self.client.set_flavor_extra_spec(self.flavor["id"], key="value")
+        self.client.set_flavor_extra_spec(self.flavor["id"], colour="red")
         member = self.os_member.flavors_client
         self.assertRaises(lib_exc.Forbidden, member.update_flavor_extra_spec,
-                          self.flavor["id"], "key", key="other")
+                          self.flavor["id"], "colour", colour="blue")
         self.assertRaises(lib_exc.Forbidden, member.unset_flavor_extra_spec,
-                          self.flavor["id"], "key")
-        shown = self.client.show_flavor_extra_spec(self.flavor["id"], "key")
-        self.assertEqual("value", shown["key"])
+                          self.flavor["id"], "colour")
+        shown = self.client.show_flavor_extra_spec(self.flavor["id"], "colour")
+        self.assertEqual("red", shown["colour"])
 
 
 class FlavorExtraSpecsInBodyTest(base.BaseComputeTest):

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Request, Response
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api import auth, faults, microversion
 from cellgate.cloud.api.errors import HTTPError, keystone_error, nova_fault
-from cellgate.cloud.api.request import ApiRequest, json_response
+from cellgate.cloud.api.request import MAX_BODY_BYTES, ApiRequest, json_response
 from cellgate.cloud.api.routes import PUBLIC_HANDLERS, build_map, service_of
 
 LOG = logging.getLogger(__name__)
@@ -84,6 +84,8 @@ class CloudApp:
         req = ApiRequest(http=http, deps=self.deps, context=context, version=version)
         if route_error is not None:
             raise route_error
+        if (http.content_length or 0) > MAX_BODY_BYTES:  # Nova's sizelimit runs first too
+            raise HTTPError(413, "Request is too large.")
         response = handler(req, **url_args)
         request_id = req.context.request_id if req.context is not None else None
         return response, version, request_id

@@ -1,0 +1,1 @@
+"""White-box unit tests of the cloud core (below the HTTP layer)."""

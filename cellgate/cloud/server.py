@@ -20,6 +20,8 @@ from typing import IO, Any
 
 import waitress
 import yaml
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from cellgate.cloud.identity import SEED_ACCOUNTS
 from cellgate.errors import CellgateError
@@ -44,9 +46,12 @@ def parse_db_urls(db_urls: Sequence[str] | None) -> dict[str, str]:
             raise ServeError(f"--db-url {item!r}: expected CELL=URL, e.g. "
                              "api=sqlite:////tmp/api.sqlite; fix: name the cell ('api' or a "
                              "child cell of the topology) before '='")
-        if "://" not in url:
-            raise ServeError(f"--db-url {item!r}: {url!r} is not a SQLAlchemy URL; fix: use "
-                             "dialect://..., e.g. sqlite:////path/to/file.sqlite")
+        try:
+            make_url(url.strip()).get_dialect()
+        except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as error:
+            raise ServeError(f"--db-url {item!r}: {url!r} is not a usable SQLAlchemy URL "
+                             f"({error}); fix: use dialect://..., e.g. "
+                             "sqlite:////path/to/file.sqlite")
         result[cell.strip()] = url.strip()
     return result
 
@@ -116,10 +121,18 @@ def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
     clouds_yaml = state / "clouds.yaml"
     ready = state / "ready.json"
     ready.unlink(missing_ok=True)
-    cloud = _build_cloud(topology, state, host_profile, urls)
+    try:
+        cloud = _build_cloud(topology, state, host_profile, urls)
+    except SQLAlchemyError as error:
+        raise ServeError(f"cannot open the cloud's databases: {error}; fix: check --db-url "
+                         f"and that {state} is writable")
     server = None
     try:
-        passwords = cloud.start(read_passwords(clouds_yaml))
+        try:
+            passwords = cloud.start(read_passwords(clouds_yaml))
+        except SQLAlchemyError as error:
+            raise ServeError(f"cannot use the cloud's databases: {error}; fix: check "
+                             f"--db-url and that {state} is writable")
         try:
             server = waitress.create_server(cloud.app, host=host, port=port, threads=threads,
                                             ident="cellgate", channel_timeout=120,

@@ -3,10 +3,12 @@ usage follows the servers booted on it."""
 
 from __future__ import annotations
 
+import time
+
 from tempest.lib import exceptions as lib_exc
 from tempest.lib.common.utils import data_utils
 
-from cellgate.lib import decorators
+from cellgate.lib import decorators, waiters
 from cellgate.tests import base
 from cellgate.tests.api.servers import _helpers
 
@@ -92,6 +94,15 @@ class HypervisorUsageTest(base.BaseComputeTest):
         shown = self.os_admin.hypervisor_client.show_hypervisor(hypervisor_id)["hypervisor"]
         return shown["vcpus_used"], shown["memory_mb_used"]
 
+    def _wait_for_usage(self, hypervisor_id, done):
+        """Poll the usage until `done(usage)` or the build timeout; return the last usage."""
+        deadline = time.monotonic() + self.build_timeout
+        for pause in waiters.backoff_intervals(self.build_interval):
+            usage = self._usage(hypervisor_id)
+            if done(usage) or time.monotonic() > deadline:
+                return usage
+            time.sleep(pause)
+
     @decorators.idempotent_id('f2ab7868-d381-4aea-b9a8-269071f2c69a')
     def test_usage_follows_a_server(self):
         hypervisor = self.os_admin.hypervisor_client.list_hypervisors(
@@ -114,5 +125,6 @@ class HypervisorUsageTest(base.BaseComputeTest):
 
         client.delete_server(server["id"])
         _helpers.wait_for_termination(client, server["id"])
-        deleted = self._usage(hypervisor["id"])
+        # Nova frees the claim just after the instance record goes, so poll a moment.
+        deleted = self._wait_for_usage(hypervisor["id"], lambda u: u[1] < booted[1])
         self.assertLess(deleted[1], booted[1], "memory_mb_used must fall after a delete")

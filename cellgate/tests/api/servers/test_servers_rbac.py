@@ -83,6 +83,12 @@ class ServersProjectIsolationTest(base.BaseComputeTest):
         self.assertEqual([], own, "without all_tenants an admin lists only its own project")
         self.assertEqual(self.name, admin.show_server(self.server["id"])["server"]["name"])
 
+    @decorators.idempotent_id('55407411-2340-43a8-985d-b4124669d207')
+    def test_member_asking_all_tenants_is_403(self):
+        self.assertRaises(lib_exc.Forbidden, self.alt.list_servers, all_tenants=True)
+        self.assertRaises(lib_exc.Forbidden, self.os_member.servers_client.list_servers,
+                          detail=True, all_tenants=True)
+
 
 class ServersAuthenticationTest(base.BaseComputeTest):
     """Requests without a token, or with a made-up one, are 401."""

@@ -89,8 +89,8 @@ def index(req: ApiRequest) -> Response:
 def detail(req: ApiRequest) -> Response:
     """GET /servers/detail."""
     items = _list(req)
-    base, version, admin = req.base_url, req.version, req.context.is_admin
-    body = {"servers": [views.show(r, base, version, admin) for r in items]}
+    view = views.ServerView.for_request(req.base_url, req.version, req.context.is_admin)
+    body = {"servers": [view.show(r) for r in items]}
     return _page(req, body, items, "/compute/v2.1/servers/detail")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from cellgate.cloud.api.microversion import APIVersion
 from cellgate.cloud.api.views.common import isotime, links, microtime
@@ -29,70 +30,99 @@ def brief(record: dict, base_url: str) -> dict:
             "links": links(base_url, "servers", record["uuid"])}
 
 
+@dataclass(frozen=True)
+class ServerView:
+    """What a server body holds for one request (version features decided once, so that a
+    listing of 1,000 servers does not compare versions 1,000 times)."""
+
+    base_url: str
+    is_admin: bool
+    locked: bool
+    description: bool
+    tags: bool
+    embedded_flavor: bool
+    extended_attrs: bool
+    host_status: bool
+
+    @classmethod
+    def for_request(cls, base_url: str, version: APIVersion, is_admin: bool) -> ServerView:
+        """The view for a microversion and caller role."""
+        return cls(base_url=base_url, is_admin=is_admin, locked=version >= "2.9",
+                   description=version >= "2.19", tags=version >= "2.26",
+                   embedded_flavor=version >= "2.47", extended_attrs=version >= "2.3",
+                   host_status=version >= "2.16")
+
+    def show(self, record: dict, extended: bool = True) -> dict:
+        """GET /servers/{id} and /servers/detail items (extended) or the PUT answer (not)."""
+        uuid = record["uuid"]
+        status = record["status"]
+        host = record.get("host")
+        base_url = self.base_url
+        created = record.get("created_at")
+        body = {
+            "id": uuid,
+            "name": record["name"],
+            "status": status,
+            "tenant_id": record["project_id"],
+            "user_id": record["user_id"],
+            "metadata": dict(record.get("metadata") or {}),
+            "hostId": _host_id(record["project_id"], host),
+            "image": _image(record.get("image_ref"), base_url),
+            "flavor": _flavor(record.get("flavor") or {}, base_url, self.embedded_flavor),
+            "created": isotime(created),
+            "updated": isotime(record.get("updated_at") or created),
+            "addresses": _addresses(record.get("addresses") or {}, extended),
+            "accessIPv4": record.get("access_ipv4") or "",
+            "accessIPv6": record.get("access_ipv6") or "",
+            "links": links(base_url, "servers", uuid),
+            "OS-DCF:diskConfig": "MANUAL",
+        }
+        if status in _PROGRESS_STATUSES:
+            body["progress"] = int(record.get("progress") or 0)
+        fault = record.get("fault")
+        if fault and status in _FAULT_STATUSES:
+            body["fault"] = _fault(fault, self.is_admin)
+        if self.locked:
+            body["locked"] = bool(record.get("locked"))
+        if self.description:
+            body["description"] = record.get("description")
+        if self.tags:
+            body["tags"] = list(record.get("tags") or [])
+        if not extended:
+            return body
+        body["key_name"] = record.get("key_name")
+        groups = _group_names(record)
+        if groups:
+            body["security_groups"] = [{"name": n} for n in groups]
+        body["OS-SRV-USG:launched_at"] = microtime(record.get("launched_at"))
+        body["OS-SRV-USG:terminated_at"] = microtime(record.get("terminated_at"))
+        body["OS-EXT-AZ:availability_zone"] = record.get("availability_zone") or "nova"
+        body["OS-EXT-STS:task_state"] = record.get("task_state")
+        body["OS-EXT-STS:vm_state"] = record.get("vm_state")
+        body["OS-EXT-STS:power_state"] = int(record.get("power_state") or 0)
+        body["os-extended-volumes:volumes_attached"] = []
+        body["config_drive"] = "True" if record.get("config_drive") else ""
+        if self.is_admin:
+            body["OS-EXT-SRV-ATTR:host"] = host
+            body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = record.get("node")
+            body["OS-EXT-SRV-ATTR:instance_name"] = "instance-%s" % uuid[:8]
+            if self.extended_attrs:
+                body["OS-EXT-SRV-ATTR:reservation_id"] = "r-%s" % uuid[:8]
+                body["OS-EXT-SRV-ATTR:launch_index"] = 0
+                body["OS-EXT-SRV-ATTR:hostname"] = _hostname(record["name"])
+                body["OS-EXT-SRV-ATTR:kernel_id"] = ""
+                body["OS-EXT-SRV-ATTR:ramdisk_id"] = ""
+                body["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
+                body["OS-EXT-SRV-ATTR:user_data"] = None
+            if self.host_status:
+                body["host_status"] = "UP" if host else ""
+        return body
+
+
 def show(record: dict, base_url: str, version: APIVersion, is_admin: bool, *,
          extended: bool = True) -> dict:
-    """GET /servers/{id} and items of /servers/detail (extended) or the PUT answer (not)."""
-    uuid = record["uuid"]
-    status = record["status"]
-    host = record.get("host")
-    body = {
-        "id": uuid,
-        "name": record["name"],
-        "status": status,
-        "tenant_id": record["project_id"],
-        "user_id": record["user_id"],
-        "metadata": dict(record.get("metadata") or {}),
-        "hostId": _host_id(record["project_id"], host),
-        "image": _image(record.get("image_ref"), base_url),
-        "flavor": _flavor(record.get("flavor") or {}, base_url, version),
-        "created": isotime(record.get("created_at")),
-        "updated": isotime(record.get("updated_at") or record.get("created_at")),
-        "addresses": _addresses(record.get("addresses") or {}, extended),
-        "accessIPv4": record.get("access_ipv4") or "",
-        "accessIPv6": record.get("access_ipv6") or "",
-        "links": links(base_url, "servers", uuid),
-        "OS-DCF:diskConfig": "MANUAL",
-    }
-    if status in _PROGRESS_STATUSES:
-        body["progress"] = int(record.get("progress") or 0)
-    fault = record.get("fault")
-    if fault and status in _FAULT_STATUSES:
-        body["fault"] = _fault(fault, is_admin)
-    if version >= "2.9":
-        body["locked"] = bool(record.get("locked"))
-    if version >= "2.19":
-        body["description"] = record.get("description")
-    if version >= "2.26":
-        body["tags"] = list(record.get("tags") or [])
-    if not extended:
-        return body
-    body["key_name"] = record.get("key_name")
-    groups = _group_names(record)
-    if groups:
-        body["security_groups"] = [{"name": n} for n in groups]
-    body["OS-SRV-USG:launched_at"] = microtime(record.get("launched_at"))
-    body["OS-SRV-USG:terminated_at"] = microtime(record.get("terminated_at"))
-    body["OS-EXT-AZ:availability_zone"] = record.get("availability_zone") or "nova"
-    body["OS-EXT-STS:task_state"] = record.get("task_state")
-    body["OS-EXT-STS:vm_state"] = record.get("vm_state")
-    body["OS-EXT-STS:power_state"] = int(record.get("power_state") or 0)
-    body["os-extended-volumes:volumes_attached"] = []
-    body["config_drive"] = "True" if record.get("config_drive") else ""
-    if is_admin:
-        body["OS-EXT-SRV-ATTR:host"] = host
-        body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = record.get("node")
-        body["OS-EXT-SRV-ATTR:instance_name"] = "instance-%s" % uuid[:8]
-        if version >= "2.3":
-            body["OS-EXT-SRV-ATTR:reservation_id"] = "r-%s" % uuid[:8]
-            body["OS-EXT-SRV-ATTR:launch_index"] = 0
-            body["OS-EXT-SRV-ATTR:hostname"] = _hostname(record["name"])
-            body["OS-EXT-SRV-ATTR:kernel_id"] = ""
-            body["OS-EXT-SRV-ATTR:ramdisk_id"] = ""
-            body["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
-            body["OS-EXT-SRV-ATTR:user_data"] = None
-        if version >= "2.16":
-            body["host_status"] = "UP" if host else ""
-    return body
+    """One server body (see ServerView.show)."""
+    return ServerView.for_request(base_url, version, is_admin).show(record, extended)
 
 
 def _group_names(record: dict) -> list[str]:
@@ -120,8 +150,8 @@ def _image(image_ref: str | None, base_url: str) -> dict | str:
         {"rel": "bookmark", "href": f"{base_url}/compute/images/{image_ref}"}]}
 
 
-def _flavor(flavor: dict, base_url: str, version: APIVersion) -> dict:
-    if version >= "2.47":
+def _flavor(flavor: dict, base_url: str, embedded: bool) -> dict:
+    if embedded:
         return {"vcpus": flavor.get("vcpus", 0), "ram": flavor.get("ram", 0),
                 "disk": flavor.get("disk", 0), "ephemeral": flavor.get("ephemeral", 0),
                 "swap": flavor.get("swap", 0), "original_name": flavor.get("name", ""),

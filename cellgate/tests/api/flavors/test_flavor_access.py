@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from tempest.lib import exceptions as lib_exc
@@ -128,3 +129,22 @@ class FlavorAccessTest(base.BaseComputeTest):
         self.assertRaises(lib_exc.Forbidden,
                           self.os_member.flavors_client.remove_flavor_access,
                           flavor["id"], project)
+
+    @decorators.idempotent_id('7b7687fb-36fa-4ef0-aecd-9f47678b7d77')
+    def test_add_access_to_unknown_flavor_is_404(self):
+        self.assertRaises(lib_exc.NotFound, self.os_admin.flavors_client.add_flavor_access,
+                          str(uuid.uuid4()), self.os_member.project_id)
+
+    @decorators.idempotent_id('301a6652-9a44-4a07-8645-5cc5401892c6')
+    def test_add_access_without_tenant_is_400(self):
+        flavor = self._private_flavor()
+        rest = self.os_admin.rest_client("compute")
+        self.assertRaises(lib_exc.BadRequest, rest.post, f"flavors/{flavor['id']}/action",
+                          json.dumps({"addTenantAccess": {}}))
+
+    @decorators.idempotent_id('a500d2d1-1aa4-4302-bda0-b58c3eabe948')
+    def test_unknown_flavor_action_is_400(self):
+        flavor = self._private_flavor()
+        rest = self.os_admin.rest_client("compute")
+        self.assertRaises(lib_exc.BadRequest, rest.post, f"flavors/{flavor['id']}/action",
+                          json.dumps({"shareWithEveryone": {"tenant": "x"}}))

@@ -152,11 +152,20 @@ class FlavorExtraSpecsTest(base.BaseComputeTest):
         shown = self.client.show_flavor_extra_spec(self.flavor["id"], "colour")
         self.assertEqual("red", shown["colour"])
 
+    @decorators.idempotent_id('986176d1-0860-4e79-9831-71b59f5bf2b4')
+    def test_member_can_read_extra_specs(self):
+        self.client.set_flavor_extra_spec(self.flavor["id"], colour="red")
+        member = self.os_member.flavors_client
+        self.assertEqual({"colour": "red"},
+                         member.list_flavor_extra_specs(self.flavor["id"])["extra_specs"])
+        self.assertEqual("red", member.show_flavor_extra_spec(self.flavor["id"], "colour")
+                         ["colour"])
+
 
 class FlavorExtraSpecsInBodyTest(base.BaseComputeTest):
     """At 2.61 the flavor body carries its extra_specs."""
 
-    roles = ("admin",)
+    roles = ("admin", "member")
     required_features = ("extra_specs",)
     microversion = "2.61"
 
@@ -187,3 +196,10 @@ class FlavorExtraSpecsInBodyTest(base.BaseComputeTest):
         self.use_microversion("2.60")
         shown = self.os_admin.flavors_client.show_flavor(flavor["id"])["flavor"]
         self.assertNotIn("extra_specs", shown)
+
+    @decorators.idempotent_id('21b7e46d-39f6-4152-9593-8f6adf404404')
+    def test_member_sees_extra_specs_in_flavor(self):
+        flavor = self.create_flavor_for_test()
+        self.os_admin.flavors_client.set_flavor_extra_spec(flavor["id"], tier="gold")
+        shown = self.os_member.flavors_client.show_flavor(flavor["id"])["flavor"]
+        self.assertEqual({"tier": "gold"}, shown["extra_specs"])

@@ -111,3 +111,16 @@ class FlavorsTest(base.BaseComputeTest):
     def test_negative_limit_is_400(self):
         self.assertRaises(lib_exc.BadRequest, self.os_member.flavors_client.list_flavors,
                           limit=-1)
+
+    @decorators.idempotent_id('e0f60427-af9b-4581-b604-f7d0e8014898')
+    def test_detail_with_invalid_min_ram_is_400(self):
+        self.assertRaises(lib_exc.BadRequest, self.os_member.flavors_client.list_flavors,
+                          detail=True, minRam="-x")
+
+    @decorators.idempotent_id('a014e83d-a97d-4b71-92b4-cc985b30eb5e')
+    def test_show_links_point_at_the_flavor(self):
+        flavor = self.os_member.flavors_client.show_flavor(self.flavor_ref)["flavor"]
+        links = {link["rel"]: link["href"] for link in flavor["links"]}
+        self.assertTrue(links["self"].endswith(f"/flavors/{self.flavor_ref}"), links)
+        self.assertTrue(links["bookmark"].endswith(f"/flavors/{self.flavor_ref}"), links)
+        self.assertNotIn("/v2.1/", links["bookmark"])

@@ -83,6 +83,18 @@ class TokensTest(base.BaseComputeTest):
         resp = self.os_member.identity_client.check_token_existence(subject)
         self.assertEqual(200, resp.response.status)
 
+    @decorators.idempotent_id('1ae5ea1a-7473-463a-a2f9-150c057ff830')
+    def test_check_unknown_token_with_head_is_404(self):
+        self.assertRaises(lib_exc.NotFound, self.os_member.identity_client.check_token_existence,
+                          "not-a-real-token")
+
+    @decorators.idempotent_id('afc9d9c5-b0e8-400a-8aa4-58bd88a4d907')
+    def test_revoked_token_no_longer_validates(self):
+        subject = self._issue(self.os_member).response["x-subject-token"]
+        resp = self.os_admin.identity_client.delete_token(subject)
+        self.assertEqual(204, resp.response.status)
+        self.assertRaises(lib_exc.NotFound, self.os_admin.identity_client.show_token, subject)
+
     @decorators.idempotent_id('4d34a3d2-707b-4f97-a235-c48258d4eb09')
     def test_validate_unknown_token_is_404(self):
         self.assertRaises(lib_exc.NotFound, self.os_admin.identity_client.show_token,

@@ -34,11 +34,10 @@ class CloudApp:
     def __call__(self, environ: dict, start_response) -> Any:
         http = Request(environ)
         service = service_of(http.path)
-        version = None
-        request_id = None
+        state: dict[str, Any] = {}
         try:
             try:
-                response, version, request_id = self._dispatch(http, service)
+                response = self._dispatch(http, service, state)
             except HTTPError as error:
                 response = _error_response(service, error)
             except microversion.MicroversionError as error:
@@ -50,15 +49,17 @@ class CloudApp:
             response = _error_response(service, HTTPError(
                 500, "Unexpected API Error. Please report this at "
                      "http://bugs.launchpad.net/nova/ and attach the Nova API log if possible."))
+        version = state.get("version")
         if service == "compute" and version is not None:
             for name, value in microversion.response_headers(version):
                 response.headers[name] = value
+        request_id = state.get("request_id")
         if request_id is not None:
             response.headers["X-Openstack-Request-Id"] = request_id
             response.headers["X-Compute-Request-Id"] = request_id
         return response(environ, start_response)
 
-    def _dispatch(self, http: Request, service: str):
+    def _dispatch(self, http: Request, service: str, state: dict[str, Any]) -> Response:
         adapter = self.url_map.bind_to_environ(http.environ)
         try:
             handler, url_args = adapter.match()
@@ -78,17 +79,17 @@ class CloudApp:
         if not public:
             # keystonemiddleware runs before Nova: a missing token wins over a bad version
             context = auth.authenticate(http, self.deps.identity)
+            state["request_id"] = context.request_id
             if service == "compute":
                 version = microversion.negotiate(http.headers)
+                state["version"] = version
                 context = dataclasses.replace(context, microversion=str(version))
         req = ApiRequest(http=http, deps=self.deps, context=context, version=version)
         if route_error is not None:
             raise route_error
         if (http.content_length or 0) > MAX_BODY_BYTES:  # Nova's sizelimit runs first too
             raise HTTPError(413, "Request is too large.")
-        response = handler(req, **url_args)
-        request_id = req.context.request_id if req.context is not None else None
-        return response, version, request_id
+        return handler(req, **url_args)
 
 
 def _error_response(service: str, error: HTTPError) -> Response:

@@ -148,10 +148,11 @@ class ChildCellService:
             instance.availability_zone = driver.profile.availability_zone
             instance.launched_at = now
             instance.addresses = fake_addresses(instance)
-            instance.save()
+            # Event and usage go up before the state, so whoever sees ACTIVE sees them too.
             self._event(instance, request_id, "compute__do_build_and_run_instance", start,
                         "Success", host)
             self._report_up(host)
+            instance.save()
             return
         self._build_failed(instance, payload, request_id, start, tried, failure)
 
@@ -188,9 +189,9 @@ class ChildCellService:
             POWER_NOSTATE
         instance.fault = {"code": 500, "message": reason, "details": reason,
                           "created": utcnow().isoformat()}
-        instance.save()
         self.store.add_fault(instance.uuid, 500, reason, reason)
         self._report_up(host)
+        instance.save()
 
     def msg_bury_instance(self, payload: dict[str, Any]) -> None:
         """No cell could build the instance: keep it here in ERROR with the reason."""
@@ -225,10 +226,10 @@ class ChildCellService:
         instance.vm_state, instance.task_state, instance.power_state = "deleted", None, \
             POWER_NOSTATE
         instance.deleted, instance.deleted_at, instance.terminated_at = True, now, now
-        instance.save()
         self._event(instance, payload.get("request_id"), "compute_terminate_instance", start,
                     "Success", instance.host)
         self._report_up(instance.host)
+        instance.save()
 
     def _power_action(self, payload: dict[str, Any], event: str, vm_state: str,
                       act: Any) -> None:
@@ -245,9 +246,9 @@ class ChildCellService:
             return
         instance.power_state = act(driver, instance.uuid)
         instance.vm_state, instance.task_state = vm_state, None
-        instance.save()
         self._event(instance, payload.get("request_id"), event, start, "Success",
                     instance.host)
+        instance.save()
 
     def msg_reboot_instance(self, payload: dict[str, Any]) -> None:
         reboot_type = payload.get("reboot_type", "SOFT")

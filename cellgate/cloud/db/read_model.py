@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 
 from cellgate.cloud.db import api_tables as t
 from cellgate.cloud.db.engine import Database
+from cellgate.cloud.objects.instance import TOP_OWNED
 
 
 def _ts(value: Any) -> float:
@@ -62,7 +63,8 @@ class InstanceReadModel:
         """Apply a child cell's copy; False when a guard refuses it.
 
         ``heal`` also accepts an equal sequence number (the top may hold a wrong copy at the
-        same sequence); a lower one is still refused, and deleted still stays deleted.
+        same sequence); a lower one is still refused, and deleted still stays deleted. The
+        top keeps its own values of the fields users edit (TOP_OWNED).
         """
         c = t.instances.c
         seq = int(data.get("sync_seq") or 0)
@@ -76,9 +78,11 @@ class InstanceReadModel:
                 return False
             if seq < row.sync_seq or (seq == row.sync_seq and not heal):
                 return False
-            if heal and seq == row.sync_seq and json.loads(row.data) == data:
+            top = json.loads(row.data)
+            merged = {**data, **{k: top[k] for k in TOP_OWNED if k in top}}
+            if heal and seq == row.sync_seq and top == merged:
                 return False
-            conn.execute(update(t.instances).where(c.id == row.id).values(**_columns(data)))
+            conn.execute(update(t.instances).where(c.id == row.id).values(**_columns(merged)))
             return True
 
     def get(self, uuid: str) -> dict[str, Any] | None:

@@ -36,6 +36,12 @@ CHILD_OWNED = frozenset({"vm_state", "task_state", "power_state", "host", "node"
                          "progress", "sync_seq"})
 
 
+# Fields users change through the API: the top is authoritative for them, so a sync-up never
+# overwrites them (it may have been sent before the cell applied the user's latest change).
+TOP_OWNED = frozenset({"name", "description", "metadata", "key_name", "access_ipv4",
+                       "access_ipv6", "locked", "tags", "security_groups", "user_data"})
+
+
 def nova_status(vm_state: str | None, task_state: str | None) -> str:
     """The API status string Nova shows for a (vm_state, task_state) pair."""
     mapping = _STATUS.get(vm_state or "", {})

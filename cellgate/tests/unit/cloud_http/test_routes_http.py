@@ -52,6 +52,12 @@ class RoutesTest(testtools.TestCase):
         self.assertEqual("2.1", resp.headers["X-OpenStack-Nova-API-Version"])
         self.assertNotIn("description", resp.get_json()["flavors"][0])
 
+    def test_version_headers_on_errors_too(self):
+        resp = self.env.request("GET", "/compute/v2.1/servers/" + "0" * 32, version="2.53")
+        self.assertEqual(404, resp.status_code)
+        self.assertEqual("compute 2.53", resp.headers["OpenStack-API-Version"])
+        self.assertTrue(resp.headers["X-Openstack-Request-Id"].startswith("req-"))
+
     def test_bad_microversions(self):
         for value, status in (("2.62", 406), ("1.9", 406), ("3.0", 406), ("abc", 400),
                               ("2.1.1", 400)):

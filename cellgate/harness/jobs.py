@@ -95,14 +95,18 @@ def _looks_like_path(value: str) -> bool:
 
 
 def _check_features(path: Path, features: dict[str, bool]) -> None:
+    """Flags are an open set (tests may require any name), but a near-miss of a known flag is
+    almost surely a typo that would silently leave the real flag at its default."""
     from cellgate.harness.config import FEATURE_DEFAULTS
 
     for name in features:
-        if name not in FEATURE_DEFAULTS:
-            close = difflib.get_close_matches(name, FEATURE_DEFAULTS, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise JobError(f"job file {path}: key features.{name}: unknown feature flag; "
-                           f"fix: {hint}known flags: {', '.join(sorted(FEATURE_DEFAULTS))}")
+        if name in FEATURE_DEFAULTS:
+            continue
+        close = difflib.get_close_matches(name, FEATURE_DEFAULTS, n=1, cutoff=0.8)
+        if close:
+            raise JobError(f"job file {path}: key features.{name}: unknown feature flag, "
+                           f"did you mean {close[0]!r}?; fix: spell it as one of "
+                           f"{', '.join(sorted(FEATURE_DEFAULTS))} (or a flag a test requires)")
 
 
 def load_job(path: str | Path) -> GateJob:

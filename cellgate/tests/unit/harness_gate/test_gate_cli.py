@@ -91,6 +91,8 @@ class GateCliTest(testtools.TestCase):
         self.assertEqual(1, proc.returncode, proc.stdout + proc.stderr)
         summary = self.summary()
         self.assertGreater(summary["counts"]["failed"], 0)
+        details = " ".join(t.get("details", "") for t in summary["tests"])
+        self.assertIn("fails every spawn", details)  # failed because of the fault plan
         self.assertEqual("fail", summary["result"])
         self.assertIn("Failures:", proc.stdout)
         self.assertNotIn("Traceback", proc.stderr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from werkzeug.wrappers import Response
 
 from cellgate.cloud import exceptions as exc
@@ -14,16 +16,24 @@ from cellgate.cloud.api.views import images as views
 def index(req: ApiRequest) -> Response:
     """GET /image/v2/images."""
     records = [views.image(r) for r in req.deps.images_list()]
+    for name in ("name", "status", "visibility", "container_format", "disk_format", "owner"):
+        wanted = req.query_one(name)
+        if wanted is not None:
+            records = [r for r in records if r.get(name) == wanted]
     limit, marker = params.limit_and_marker(req)
     if marker is not None:
         ids = [r["id"] for r in records]
         if marker not in ids:
             raise HTTPError(400, "Invalid marker. Image %s could not be found." % marker)
         records = records[ids.index(marker) + 1:]
+    body = {"images": records, "first": "/v2/images", "schema": "/v2/schemas/images"}
     if limit is not None:
-        records = records[:limit]
-    return json_response({"images": records, "first": "/v2/images",
-                          "schema": "/v2/schemas/images"})
+        body["images"] = records[:limit]
+        if len(records) > limit:
+            query = {k: v for k, v in req.http.args.items() if k != "marker"}
+            query["marker"] = records[limit - 1]["id"] if limit else ""
+            body["next"] = "/v2/images?" + urlencode(query)
+    return json_response(body)
 
 
 def show(req: ApiRequest, image_id: str) -> Response:

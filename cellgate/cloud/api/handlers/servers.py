@@ -119,6 +119,7 @@ def create(req: ApiRequest) -> Response:
         raise HTTPError(400, "Block Device Mapping is Invalid: Boot sequence for the instance "
                              "and image/block device mapping combination is not valid.")
     flavor_ref = str(spec["flavorRef"]).rstrip("/").rsplit("/", 1)[-1]
+    _check_networks(spec.get("networks"))
     min_count = int(spec.get("min_count", 1))
     max_count = int(spec.get("max_count", min_count))
     if min_count > max_count:
@@ -138,6 +139,21 @@ def create(req: ApiRequest) -> Response:
     response = json_response(views.created(record, admin_pass, req.base_url), status=202)
     response.headers["Location"] = f"{req.base_url}/compute/v2.1/servers/{record['uuid']}"
     return response
+
+
+def _check_networks(networks) -> None:
+    """This cloud has no network service: 'auto', 'none' or [] only; any named network or
+    port is unknown (400, as Nova answers for a network or port Neutron does not have)."""
+    if not isinstance(networks, list):
+        return
+    for item in networks:
+        if item.get("port"):
+            raise HTTPError(400, "Port id %s could not be found." % item["port"])
+        if item.get("uuid"):
+            raise HTTPError(400, "Network %s could not be found." % item["uuid"])
+        if item.get("fixed_ip"):
+            raise HTTPError(400, "Fixed IP address %s is not valid without a network."
+                            % item["fixed_ip"])
 
 
 def update(req: ApiRequest, server_id: str) -> Response:

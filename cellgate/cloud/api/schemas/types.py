@@ -48,7 +48,8 @@ metadata = {
 extra_specs = {
     "type": "object",
     "patternProperties": {
-        "^[a-zA-Z0-9-_:. ]{1,255}$": {"type": ["string", "number", "boolean"],
+        # Nova accepts numbers (stored as strings) but not booleans or null
+        "^[a-zA-Z0-9-_:. ]{1,255}$": {"type": ["string", "number"],
                                       "minLength": 0, "maxLength": 255},
     },
     "additionalProperties": False,

@@ -60,6 +60,9 @@ class ApiCellService:
               tried_cells: list[str] = (), *, cell: str | None = None) -> None:
         """Pick a cell for ``instance`` (or use ``cell``), write it to the read model and cast
         the build, whole flavor included."""
+        if cell is None and instance.requested_host:
+            cell = next((h["cell_name"] for h in self.store.capacity.hosts()
+                         if h["host"] == instance.requested_host), None)
         if cell is None:
             cell = self.scheduler.rank(self.store.capacity.hosts(), self.cell_names,
                                        instance.flavor, instance.requested_availability_zone,

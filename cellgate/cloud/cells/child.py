@@ -123,7 +123,10 @@ class ChildCellService:
         tried: list[str] = []
         failure: SpawnFailed | None = None
         for _attempt in range(MAX_ATTEMPTS):
-            host = self.scheduler.pick(self.hosts(), instance.flavor,
+            hosts = self.hosts()
+            if instance.requested_host:  # forced by an admin: that host or none
+                hosts = [h for h in hosts if h["host"] == instance.requested_host]
+            host = self.scheduler.pick(hosts, instance.flavor,
                                        instance.requested_availability_zone, exclude=tried)
             if host is None:
                 break

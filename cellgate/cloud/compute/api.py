@@ -79,14 +79,23 @@ class ComputeAPI:
         instance.save()
         self.router.send(instance, method, {"request_id": ctx.request_id, **payload})
 
-    def _zone(self, requested: str | None) -> str | None:
+    def _zone(self, ctx: RequestContext, requested: str | None) -> tuple[str | None, str | None]:
+        """``zone``, ``zone:host`` or ``zone::node`` -> (zone, forced host); a forced host is
+        admin-only, as Nova's policy."""
         if not requested:
-            return None
-        zone = requested.split(":", 1)[0] or None
-        known = {h.get("availability_zone") for h in self.store.capacity.hosts()}
-        if zone is not None and zone not in known:
+            return None, None
+        zone, _, rest = requested.partition(":")
+        host = rest.split(":", 1)[0] or rest.partition(":")[2] or None
+        hosts = self.store.capacity.hosts()
+        if zone and zone not in {h.get("availability_zone") for h in hosts}:
             raise exc.Invalid("The requested availability zone is not available")
-        return zone
+        if host is not None:
+            if not ctx.is_admin:
+                raise exc.Forbidden("Policy doesn't allow os_compute_api:servers:create:"
+                                    "forced_host to be performed.")
+            if host not in {h["host"] for h in hosts}:
+                raise exc.Invalid(f"Compute host {host} could not be found.")
+        return zone or None, host
 
     # -- flavors ---------------------------------------------------------------------------
 
@@ -212,7 +221,7 @@ class ComputeAPI:
         flavor = self.get_flavor(ctx, str(flavor_ref))
         metadata = {str(k): str(v) for k, v in (metadata or {}).items()}
         _check_metadata_quota(metadata)
-        zone = self._zone(availability_zone)
+        zone, forced_host = self._zone(ctx, availability_zone)
         if int(min_count) < 1:
             raise exc.Invalid("min_count must be >= 1")
         admin_pass = secrets.token_urlsafe(9)
@@ -226,6 +235,7 @@ class ComputeAPI:
                 user_id=ctx.user_id, image_ref=image["id"], flavor=flavor,
                 vm_state="building", task_state="scheduling", power_state=0,
                 availability_zone=zone, requested_availability_zone=zone,
+                requested_host=forced_host,
                 metadata=dict(metadata), created_at=now, updated_at=now,
                 key_name=key_name, access_ipv4=access_ipv4 or "",
                 access_ipv6=access_ipv6 or "", description=description,

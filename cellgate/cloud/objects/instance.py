@@ -75,6 +75,7 @@ class Instance(VersionedObject):
         "node": Field(),
         "availability_zone": Field(),
         "requested_availability_zone": Field(),
+        "requested_host": Field(),
         "metadata": Field(factory=dict),
         "created_at": DateTimeField(),
         "updated_at": DateTimeField(),

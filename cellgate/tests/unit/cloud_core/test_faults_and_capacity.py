@@ -175,6 +175,27 @@ class CapacityTest(CloudTestCase):
         self.assertEqual("cell2", self.boot_and_wait(flavor=big["id"])["cell_name"])
 
 
+class ForcedHostTest(CloudTestCase):
+
+    def test_admin_forces_each_host(self) -> None:
+        self.start(topology({"cell1": [("a1", "big"), ("a2", "small")],
+                             "cell2": [("b1", "small")]}, {"big": BIG, "small": SMALL}))
+        from cellgate.cloud.images import CIRROS_ID
+        for host in ("a2", "b1", "a1"):
+            record, _ = self.api.create_server(admin(), name=host, image_ref=CIRROS_ID,
+                                               flavor_ref="1", networks="none",
+                                               availability_zone=f"nova:{host}")
+            server = wait_for_status(self.api, admin(), record["uuid"], "ACTIVE")
+            self.assertEqual(host, server["host"])
+        from cellgate.cloud import exceptions as exc
+        self.assertRaises(exc.Forbidden, self.api.create_server, member(), name="x",
+                          image_ref=CIRROS_ID, flavor_ref="1", networks="none",
+                          availability_zone="nova:a1")
+        self.assertRaises(exc.Invalid, self.api.create_server, admin(), name="x",
+                          image_ref=CIRROS_ID, flavor_ref="1", networks="none",
+                          availability_zone="nova:nowhere")
+
+
 class SchedulerUnitTest(testtools.TestCase):
 
     HOSTS = [

@@ -179,3 +179,30 @@ class LiveCheckTest(testtools.TestCase):
                              capture_output=True, text=True, timeout=120)
         self.assertEqual(1, bad.returncode, bad.stdout + bad.stderr)
         self.assertIn("flavor_ref 999", bad.stdout)
+
+
+class PickTest(testtools.TestCase):
+    """How discovery chooses images and flavors."""
+
+    def test_images_prefer_active_public_plain_names(self):
+        from cellgate.harness.config_generate import _pick_images
+
+        images = [{"id": "a", "name": "cirros-alt", "status": "active"},
+                  {"id": "b", "name": "cirros", "status": "active"},
+                  {"id": "c", "name": "aaa", "status": "queued"},
+                  {"id": "d", "name": "private", "status": "active", "visibility": "private"}]
+        self.assertEqual(("b", "a"), _pick_images(images))
+        self.assertEqual(("b", "b"), _pick_images(images[1:]))
+        error = self.assertRaises(DiscoveryError, _pick_images, images[2:])
+        self.assertIn("no active public image", str(error))
+
+    def test_flavors_smallest_public_first(self):
+        from cellgate.harness.config_generate import _pick_flavors
+
+        flavors = [{"id": "5", "ram": 4096, "vcpus": 2, "disk": 40},
+                   {"id": "1", "ram": 128, "vcpus": 1, "disk": 1},
+                   {"id": "9", "ram": 64, "vcpus": 1, "disk": 1,
+                    "os-flavor-access:is_public": False},
+                   {"id": "2", "ram": 192, "vcpus": 1, "disk": 1}]
+        self.assertEqual(("1", "2"), _pick_flavors(flavors))
+        self.assertRaises(DiscoveryError, _pick_flavors, flavors[2:3])

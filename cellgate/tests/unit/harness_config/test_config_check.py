@@ -16,6 +16,8 @@ from cellgate.harness.config_check import run_config_check
 from cellgate.harness.config_generate import (
     CloudSettings,
     DiscoveryError,
+    _pick_flavors,
+    _pick_images,
     discover_cloud_settings,
     render_config,
     run_config_generate,
@@ -185,8 +187,6 @@ class PickTest(testtools.TestCase):
     """How discovery chooses images and flavors."""
 
     def test_images_prefer_active_public_plain_names(self):
-        from cellgate.harness.config_generate import _pick_images
-
         images = [{"id": "a", "name": "cirros-alt", "status": "active"},
                   {"id": "b", "name": "cirros", "status": "active"},
                   {"id": "c", "name": "aaa", "status": "queued"},
@@ -197,8 +197,6 @@ class PickTest(testtools.TestCase):
         self.assertIn("no active public image", str(error))
 
     def test_flavors_smallest_public_first(self):
-        from cellgate.harness.config_generate import _pick_flavors
-
         flavors = [{"id": "5", "ram": 4096, "vcpus": 2, "disk": 40},
                    {"id": "1", "ram": 128, "vcpus": 1, "disk": 1},
                    {"id": "9", "ram": 64, "vcpus": 1, "disk": 1,

@@ -54,27 +54,33 @@ class ServerView:
 
     def show(self, record: dict, extended: bool = True) -> dict:
         """GET /servers/{id} and /servers/detail items (extended) or the PUT answer (not)."""
+        get = record.get
         uuid = record["uuid"]
         status = record["status"]
-        host = record.get("host")
+        host = get("host")
         base_url = self.base_url
-        created = record.get("created_at")
+        created = get("created_at")
+        metadata = get("metadata")
+        addresses = get("addresses")
         body = {
             "id": uuid,
             "name": record["name"],
             "status": status,
             "tenant_id": record["project_id"],
             "user_id": record["user_id"],
-            "metadata": dict(record.get("metadata") or {}),
+            "metadata": dict(metadata) if metadata else {},
             "hostId": _host_id(record["project_id"], host),
-            "image": _image(record.get("image_ref"), base_url),
-            "flavor": _flavor(record.get("flavor") or {}, base_url, self.embedded_flavor),
+            "image": _image(get("image_ref"), base_url),
+            "flavor": _flavor(get("flavor") or {}, base_url, self.embedded_flavor),
             "created": isotime(created),
-            "updated": isotime(record.get("updated_at") or created),
-            "addresses": _addresses(record.get("addresses") or {}, extended),
-            "accessIPv4": record.get("access_ipv4") or "",
-            "accessIPv6": record.get("access_ipv6") or "",
-            "links": links(base_url, "servers", uuid),
+            "updated": isotime(get("updated_at") or created),
+            "addresses": _addresses(addresses, extended) if addresses else {},
+            "accessIPv4": get("access_ipv4") or "",
+            "accessIPv6": get("access_ipv6") or "",
+            "links": [
+                {"rel": "self", "href": f"{base_url}/compute/v2.1/servers/{uuid}"},
+                {"rel": "bookmark", "href": f"{base_url}/compute/servers/{uuid}"},
+            ],
             "OS-DCF:diskConfig": "MANUAL",
         }
         if status in _PROGRESS_STATUSES:

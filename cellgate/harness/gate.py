@@ -38,7 +38,14 @@ from cellgate.harness.skiplist import (
     resolve_skiplist,
     write_resolved,
 )
-from cellgate.harness.summary import build_summary, format_result_line, format_summary
+from cellgate.harness.summary import (
+    FAILED,
+    TestOutcome,
+    build_summary,
+    format_result_line,
+    format_summary,
+)
+from cellgate.harness.testids import area_or_other
 from cellgate.harness.testlist import list_tests
 
 CONFIG_NAME = "cellgate.conf"
@@ -113,6 +120,14 @@ def _run_selection(*, gate_job: GateJob, config_path: Path, selected: list[str],
         raise GateError(f"stestr produced no results (exit {returncode}); its log "
                         f"({output / 'stestr.log'}) ends with:\n"
                         + "\n".join(log.strip().splitlines()[-20:]))
+    reported = {outcome.id for outcome in outcomes}
+    missing = [test_id for test_id in selected if test_id not in reported]
+    # a class whose set-up failed (or a worker that died) leaves its tests without a result;
+    # count them as failures so the totals always cover the whole selection
+    outcomes.extend(TestOutcome(id=test_id, status=FAILED, area=area_or_other(test_id),
+                                details="selected but reported no result: its class set-up "
+                                        "failed or its worker died (see the other failures)")
+                    for test_id in missing)
     return outcomes
 
 

@@ -93,6 +93,8 @@ class GateCliTest(testtools.TestCase):
         self.assertGreater(summary["counts"]["failed"], 0)
         details = " ".join(t.get("details", "") for t in summary["tests"])
         self.assertIn("fails every spawn", details)  # failed because of the fault plan
+        status = {t["id"]: t["status"] for t in summary["tests"]}
+        self.assertEqual(["failed"] * 3, [status.get(t) for t in tests])
         self.assertEqual("fail", summary["result"])
         self.assertIn("Failures:", proc.stdout)
         self.assertNotIn("Traceback", proc.stderr)

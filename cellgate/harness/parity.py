@@ -4,7 +4,8 @@ The JSON report holds, per feature area and job, the counts passed / failed / sk
 skipped by list; the same per job (`totals`); and parity ratios. A job's `pass_ratio` is
 passed / total. The `parity_ratio` (overall and per area) is the share of distinct test ids
 that passed in every job among all test ids any job reported: 1.0 means every test passes on
-every topology. The HTML page shows the same figures as one table a person reads at a glance.
+every topology. `not_passing_everywhere` lists the other tests with their status per job. The
+HTML page shows the same figures as one table a person reads at a glance.
 """
 
 from __future__ import annotations
@@ -62,8 +63,10 @@ def build_report(summaries: list[dict[str, Any]]) -> dict[str, Any]:
     areas: dict[str, dict[str, dict[str, int]]] = {}
     passed_in: dict[str, set[str]] = {}
     area_of_test: dict[str, str] = {}
+    status_of: dict[str, dict[str, str]] = {}
     for summary in summaries:
         for test in summary["tests"]:
+            status_of.setdefault(test["id"], {})[summary["job"]] = test["status"]
             counts = areas.setdefault(test["area"], {}).setdefault(summary["job"], _zero())
             counts[test["status"]] += 1
             counts["total"] += 1
@@ -94,13 +97,21 @@ def build_report(summaries: list[dict[str, Any]]) -> dict[str, Any]:
         "parity_ratio": _ratio(len(everywhere), len(passed_in)),
         "tests_total": len(passed_in),
         "tests_passing_everywhere": len(everywhere),
+        # every test that does not pass on every job, with its status per job
+        "not_passing_everywhere": [
+            {"id": test_id, "area": area_of_test[test_id],
+             "status": {name: status_of[test_id].get(name, "absent") for name in names}}
+            for test_id in sorted(status_of) if test_id not in everywhere],
     }
 
 
 _CSS = """body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}
-td,th{border:1px solid #ccc;padding:4px 8px;text-align:center}th.area{text-align:left}
+td,th{border:1px solid #ccc;padding:4px 8px;text-align:center}.area{text-align:left}
 .ok{background:#d9f2d9}.bad{background:#f7d4d4}.skip{background:#fff3cd}.none{color:#999}
 small{color:#555}"""
+
+
+_STATUS_CSS = {PASSED: "ok", FAILED: "bad", SKIPPED_BY_FLAG: "skip", SKIPPED_BY_LIST: "skip"}
 
 
 def _cell(counts: dict[str, int]) -> str:
@@ -130,6 +141,11 @@ def render_html(report: dict[str, Any]) -> str:
         rows.append(f'<tr><th class="area">{esc(area)}</th>{cells}'
                     f"<td>{_percent(report['area_parity_ratio'][area])}</td></tr>")
     totals = "".join(_cell(report["totals"][name]) for name in names)
+    odd_rows = "".join(
+        f"<tr><td class=\"area\">{esc(t['area'])}</td><td class=\"area\">{esc(t['id'])}</td>"
+        + "".join(f'<td class="{_STATUS_CSS.get(t["status"][n], "none")}">'
+                  f"{esc(t['status'][n].replace('_', ' '))}</td>" for n in names) + "</tr>"
+        for t in report["not_passing_everywhere"])
     rows.append(f'<tr><th class="area">all areas</th>{totals}'
                 f"<td><b>{_percent(report['parity_ratio'])}</b></td></tr>")
     return f"""<!DOCTYPE html>
@@ -141,6 +157,11 @@ def render_html(report: dict[str, Any]) -> str:
 <b>passed / failed / skipped by flag / skipped by list</b>.</p>
 <table><tr><th class="area">area</th>{head}<th>parity</th></tr>
 {chr(10).join(rows)}
+</table>
+<h2>Tests that do not pass on every job ({len(report['not_passing_everywhere'])})</h2>
+<table><tr><th class="area">area</th><th class="area">test</th>{"".join(
+    f"<th>{esc(n)}</th>" for n in names)}</tr>
+{odd_rows}
 </table></body></html>
 """
 

@@ -51,6 +51,9 @@ class ParityTest(testtools.TestCase):
         self.assertEqual({"flavors": 1.0, "servers": 0.0}, report["area_parity_ratio"])
         self.assertEqual(round(1 / 3, 4), report["parity_ratio"])
         self.assertEqual(1.0, report["jobs"][0]["pass_ratio"])
+        self.assertEqual([(B, {"nocells": "passed", "cells-multi": "failed"}),
+                          (C, {"nocells": "passed", "cells-multi": "skipped_by_list"})],
+                         [(t["id"], t["status"]) for t in report["not_passing_everywhere"]])
         with open(html_path, encoding="utf-8") as handle:
             page = handle.read()
         self.assertIn("<th class=\"area\">servers</th>", page)

@@ -41,8 +41,8 @@ class APIVersion:
         match = _VERSION_RE.match(text.strip())
         if not match:
             raise MicroversionError(
-                400, "Invalid format for API version string %s. It should be in the form "
-                     "MajorNum.MinorNum" % text.strip())
+                400, "API Version String %s is of invalid format. Must be of format "
+                     "MajorNum.MinorNum." % text.strip())
         return cls(int(match.group(1)), int(match.group(2)))
 
     def matches(self, min_version: str | None = None, max_version: str | None = None) -> bool:

@@ -21,6 +21,8 @@ def _records(req: ApiRequest) -> list[dict]:
         if pattern is not None:
             records = [r for r in records if re.search(re.escape(pattern),
                                                        r["hypervisor_hostname"])]
+            if not records:
+                raise HTTPError(404, "No hypervisor matching '%s' could be found." % pattern)
     if req.version >= "2.33":
         limit, marker = params.limit_and_marker(req)
         if marker is not None:
@@ -45,11 +47,30 @@ def _body(req: ApiRequest, records: list[dict], items: list[dict], path: str) ->
     return body
 
 
+def _with_servers(req: ApiRequest, records: list[dict], items: list[dict]) -> None:
+    """2.53+: `with_servers=true` lists each hypervisor's servers ({uuid, name})."""
+    if req.version < "2.53" or not params.boolean(req, "with_servers"):
+        return
+    servers = req.deps.compute_api.list_servers(req.context, filters={"all_tenants": True},
+                                                limit=None)
+    by_node: dict[str, list[dict]] = {}
+    for server in servers:
+        node = server.get("node") or server.get("host")
+        if node:
+            by_node.setdefault(node, []).append({"uuid": server["uuid"],
+                                                 "name": server["name"]})
+    for record, item in zip(records, items, strict=True):
+        found = by_node.get(record["hypervisor_hostname"]) or by_node.get(record["host"])
+        if found:
+            item["servers"] = found
+
+
 def index(req: ApiRequest) -> Response:
     """GET /os-hypervisors."""
     policy.require_admin(req, "os_compute_api:os-hypervisors:list")
     records = _records(req)
     items = [views.hypervisor_brief(r, req.version) for r in records]
+    _with_servers(req, records, items)
     return json_response(_body(req, records, items, "/compute/v2.1/os-hypervisors"))
 
 
@@ -58,6 +79,7 @@ def detail(req: ApiRequest) -> Response:
     policy.require_admin(req, "os_compute_api:os-hypervisors:list-detail")
     records = _records(req)
     items = [views.hypervisor_detail(r, req.version) for r in records]
+    _with_servers(req, records, items)
     return json_response(_body(req, records, items, "/compute/v2.1/os-hypervisors/detail"))
 
 
@@ -74,4 +96,6 @@ def show(req: ApiRequest, hypervisor_id: str) -> Response:
         except ValueError:
             raise HTTPError(404, "Hypervisor with ID %s could not be found." % hypervisor_id)
     record = req.deps.compute_api.get_hypervisor(req.context, ident)
-    return json_response({"hypervisor": views.hypervisor_detail(record, req.version)})
+    item = views.hypervisor_detail(record, req.version)
+    _with_servers(req, [record], [item])
+    return json_response({"hypervisor": item})

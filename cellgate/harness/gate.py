@@ -149,9 +149,10 @@ def _start_cloud(gate_job: GateJob, state_dir: Path) -> Any:
         cloud.setUp()
     except Exception as exc:  # fixtures wraps set-up failures in MultipleExceptions
         cause = _first_error(exc)
-        text = "\n".join(str(cause).strip().splitlines()[-25:])
+        lines = [line for line in str(cause).strip().splitlines() if line.strip()]
+        text = " ... ".join(lines[:1] + lines[-1:]) if len(lines) > 1 else "".join(lines)
         raise GateError(f"the reference cloud for topology {gate_job.topology!r} failed to "
-                        f"start ({type(cause).__name__}): {text}\nstate: {state_dir}; fix: "
+                        f"start: {text} (its output is in {state_dir}/serve-*.err); fix: "
                         f"run `cellgate serve --topology {gate_job.topology}` to see why")
     return cloud
 

@@ -132,6 +132,16 @@ class GateCliTest(testtools.TestCase):
                          (entry["status"], entry["skip_reason"], entry["bug"], entry["skiplist"]))
         self.assertIn("tokens are flaky here (bug https://bugs.example.org/7", proc.stdout)
 
+    def test_cloud_that_does_not_start_in_time_is_an_error(self) -> None:
+        path = self.job(tests=self.all_tests[:1])
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write("startup_timeout: 0.001\n")
+        proc = self.gate("--job-file", path)
+        self.assertEqual(2, proc.returncode, proc.stdout + proc.stderr)
+        self.assertIn("failed to start", proc.stderr)
+        self.assertIn("was not ready after", proc.stderr)
+        self.assertNotIn("Traceback", proc.stderr)
+
     def test_unknown_job_lists_the_known_ones(self) -> None:
         proc = subprocess.run([sys.executable, "-m", "cellgate", "gate", "--job", "nope"],
                               cwd=os.path.dirname(__file__), capture_output=True, text=True)

@@ -30,7 +30,7 @@ from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.db.flavors import SORT_COLUMNS
 from cellgate.cloud.images import ImageCatalog
 from cellgate.cloud.objects.base import utcnow
-from cellgate.cloud.objects.instance import Instance, record_from_data
+from cellgate.cloud.objects.instance import Instance
 
 MAX_METADATA_ITEMS = 128
 
@@ -295,7 +295,7 @@ class ComputeAPI:
             query["vm_states"] = vm_states
             if "DELETED" in statuses and ctx.is_admin:
                 query["include_deleted"] = True
-        records = [record_from_data(d) for d in self.store.instances.query(**query)]
+        records = self.store.instances.records(**query)
         if statuses is not None:
             records = [r for r in records if r["status"] in statuses]
         if filters.get("name"):

@@ -137,8 +137,11 @@ class Instance(VersionedObject):
 
 def record_from_data(data: dict[str, Any]) -> dict[str, Any]:
     """A record straight from stored data, without building an object (fast listing)."""
-    record = {name: field.default() if name not in data else data[name]
-              for name, field in Instance.FIELDS.items()}
+    record = dict(data)
+    if len(record) != len(Instance.FIELDS) or any(n not in record for n in Instance.FIELDS):
+        for name, field in Instance.FIELDS.items():
+            if name not in record:
+                record[name] = field.default()
     for name in ("created_at", "updated_at", "launched_at", "terminated_at", "deleted_at"):
         value = record[name]
         if isinstance(value, str):

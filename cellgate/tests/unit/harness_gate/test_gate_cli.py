@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import textwrap
@@ -36,8 +37,8 @@ cells:
 """
 
 
-class GateCliTest(testtools.TestCase):
-    """`python -m cellgate gate` exit codes and summary.json, end to end."""
+class _GateCli(testtools.TestCase):
+    """Helpers to run `python -m cellgate gate` in a temp dir (two classes: two workers)."""
 
     @classmethod
     def setUpClass(cls) -> None:
@@ -85,6 +86,10 @@ class GateCliTest(testtools.TestCase):
         with open(os.path.join(self.output, "summary.json"), encoding="utf-8") as handle:
             return json.load(handle)
 
+
+class GateVoteTest(_GateCli):
+    """A reference cloud starts: the vote, and list skips in summary.json."""
+
     def test_failing_spawns_vote_against(self) -> None:
         tests = self.pick(r"\.api\.servers\.test_servers\.", 3)
         proc = self.gate("--job-file", self.job(tests=tests, fail_spawns=True))
@@ -99,21 +104,6 @@ class GateCliTest(testtools.TestCase):
         self.assertIn("Failures:", proc.stdout)
         self.assertNotIn("Traceback", proc.stderr)
         self.assertTrue(os.path.getsize(os.path.join(self.output, "results.subunit")) > 0)
-
-    def test_empty_selection_votes_against(self) -> None:
-        proc = self.gate("--job-file", self.job(tests=["no.such.test"]))
-        self.assertEqual(1, proc.returncode, proc.stdout + proc.stderr)
-        self.assertIn("no test ran", proc.stdout)
-        self.assertEqual(0, self.summary()["counts"]["total"])
-
-    def test_bad_skiplist_names_the_entry(self) -> None:
-        skips = "skips:\n  - {regex: 'nothing-matches-this', reason: r, bug: LP1, area: servers}\n"
-        proc = self.gate("--job-file", self.job(tests=self.all_tests[:1], skips=skips))
-        self.assertEqual(2, proc.returncode, proc.stdout + proc.stderr)
-        self.assertIn("skips.yaml", proc.stderr)
-        self.assertIn("entry 0 (regex 'nothing-matches-this')", proc.stderr)
-        self.assertIn("matches no test", proc.stderr)
-        self.assertNotIn("Traceback", proc.stderr)
 
     def test_list_skipped_tests_are_reported_with_reason(self) -> None:
         tests = self.pick(r"\.api\.identity\.", 3)
@@ -140,6 +130,50 @@ class GateCliTest(testtools.TestCase):
         self.assertEqual(2, proc.returncode, proc.stdout + proc.stderr)
         self.assertIn("failed to start", proc.stderr)
         self.assertIn("was not ready after", proc.stderr)
+        self.assertNotIn("Traceback", proc.stderr)
+
+
+class GateUsageTest(_GateCli):
+    """Runs that start no cloud: empty selections and errors that stop the gate."""
+
+    def test_empty_selection_votes_against(self) -> None:
+        proc = self.gate("--job-file", self.job(tests=["no.such.test"]))
+        self.assertEqual(1, proc.returncode, proc.stdout + proc.stderr)
+        self.assertIn("no test ran", proc.stdout)
+        self.assertEqual(0, self.summary()["counts"]["total"])
+
+    def test_bad_skiplist_names_the_entry(self) -> None:
+        skips = "skips:\n  - {regex: 'nothing-matches-this', reason: r, bug: LP1, area: servers}\n"
+        proc = self.gate("--job-file", self.job(tests=self.all_tests[:1], skips=skips))
+        self.assertEqual(2, proc.returncode, proc.stdout + proc.stderr)
+        self.assertIn("skips.yaml", proc.stderr)
+        self.assertIn("entry 0 (regex 'nothing-matches-this')", proc.stderr)
+        self.assertIn("matches no test", proc.stderr)
+        self.assertNotIn("Traceback", proc.stderr)
+
+    def test_unreachable_cloud_is_an_error(self) -> None:
+        with socket.socket() as sock:  # a loopback port nobody listens on once closed
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        config = self.write("cloud.conf", f"""
+            [auth]
+            admin_username = admin
+            admin_password = secret
+            admin_project_name = admin
+            member_username = member
+            member_password = secret
+            member_project_name = demo
+            [identity]
+            uri_v3 = http://127.0.0.1:{port}/identity/v3
+            [compute]
+            image_ref = 7c1e6a3c-5a7d-4f0e-9a51-0c6c5f1b2a10
+            image_ref_alt = 7c1e6a3c-5a7d-4f0e-9a51-0c6c5f1b2a10
+            flavor_ref = 1
+            flavor_ref_alt = 2
+            """)
+        proc = self.gate("--config", config)
+        self.assertEqual(2, proc.returncode, proc.stdout + proc.stderr)
+        self.assertIn(f"cannot authenticate at http://127.0.0.1:{port}/identity/v3", proc.stderr)
         self.assertNotIn("Traceback", proc.stderr)
 
     def test_unknown_job_lists_the_known_ones(self) -> None:

@@ -89,9 +89,7 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _build_cloud(topology: str, state_dir: Path, host_profile: str | None,
-                 db_urls: dict[str, str]):
-    from cellgate.cloud.service import Cloud
+def _load_topology(topology: str, host_profile: str | None, db_urls: dict[str, str]):
     from cellgate.cloud.topology import apply_host_profile, load_topology
 
     topo = load_topology(topology)
@@ -101,7 +99,7 @@ def _build_cloud(topology: str, state_dir: Path, host_profile: str | None,
     if unknown:
         raise ServeError(f"--db-url names unknown cell(s) {', '.join(unknown)}; fix: use 'api' "
                          f"or one of the topology's cells ({', '.join(topo.cell_names)})")
-    return Cloud(topo, state_dir, db_urls or None)
+    return topo
 
 
 def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
@@ -113,6 +111,7 @@ def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
     if threads < 1:
         raise ServeError(f"--threads {threads}: must be at least 1")
     urls = parse_db_urls(db_urls)
+    topo = _load_topology(topology, host_profile, urls)  # bad input fails before any side effect
     state = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="cellgate-"))
     try:
         state.mkdir(parents=True, exist_ok=True)
@@ -121,8 +120,10 @@ def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
     clouds_yaml = state / "clouds.yaml"
     ready = state / "ready.json"
     ready.unlink(missing_ok=True)
+    from cellgate.cloud.service import Cloud
+
     try:
-        cloud = _build_cloud(topology, state, host_profile, urls)
+        cloud = Cloud(topo, state, urls or None)
     except SQLAlchemyError as error:
         raise ServeError(f"cannot open the cloud's databases: {error}; fix: check --db-url "
                          f"and that {state} is writable")

@@ -47,39 +47,15 @@ class Cloud:
             self._started = False
             self.deployment.stop()
 
-    # -- image adapter ---------------------------------------------------------------------
+    # -- images (the HTTP layer's view of the catalog) ---------------------------------------
 
     def images_list(self) -> list[dict]:
-        """Every image of the catalog as a dict."""
-        images = self.deployment.images
-        for name in ("list_images", "list", "all"):
-            method = getattr(images, name, None)
-            if callable(method):
-                return [_as_dict(i) for i in method()]
-        return [_as_dict(i) for i in images]
+        """Every image of the catalog."""
+        return self.deployment.images.list()
 
     def images_get(self, image_id: str) -> dict | None:
-        """One image as a dict, or None."""
-        images = self.deployment.images
-        for name in ("get_image", "get", "show"):
-            method = getattr(images, name, None)
-            if callable(method):
-                try:
-                    found = method(image_id)
-                except (exc.NotFound, KeyError):
-                    return None
-                return _as_dict(found) if found is not None else None
-        for image in self.images_list():
-            if image["id"] == image_id:
-                return image
-        return None
-
-
-def _as_dict(image: Any) -> dict:
-    if isinstance(image, Mapping):
-        return dict(image)
-    if hasattr(image, "to_dict"):
-        return image.to_dict()
-    import dataclasses
-
-    return dataclasses.asdict(image)
+        """One image, or None when the catalog does not know it."""
+        try:
+            return self.deployment.images.get(image_id)
+        except exc.NotFound:
+            return None

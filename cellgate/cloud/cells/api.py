@@ -15,7 +15,7 @@ from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import CellScheduler
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.objects.base import utcnow
-from cellgate.cloud.objects.instance import CHILD_OWNED, Instance
+from cellgate.cloud.objects.instance import CHILD_OWNED, TOP_OWNED, Instance
 
 LOG = logging.getLogger(__name__)
 API_CELL = "api"
@@ -96,6 +96,17 @@ class ApiCellService:
         """A cell could not build: try a cell not tried yet, else bury it in ERROR."""
         instance = Instance.obj_from_primitive(payload["instance"])
         tried = payload["tried_cells"]
+        top = self.load(instance.uuid)
+        if top is not None and (top.deleted or top.task_state == "deleting"):
+            # deleted while building: nothing left to build or bury
+            now = utcnow()
+            top.vm_state, top.task_state, top.deleted = "deleted", None, True
+            top.deleted_at = top.terminated_at = now
+            self.store.instances.put(top.obj_data())
+            return
+        if top is not None:  # keep what users changed at the top meanwhile
+            for key in TOP_OWNED:
+                instance._data[key] = top._data[key]
         remaining = [c for c in self.cell_names if c not in tried]
         if remaining:
             LOG.info("rescheduling %s away from %s: %s", instance.uuid, tried,

@@ -107,8 +107,8 @@ def _check_external_config(config: str) -> Any:
     return harness_config
 
 
-def _run_selection(*, gate_job: GateJob, config_path: Path, selected: list[str], output: Path,
-                   concurrency: int, out: TextIO) -> list:
+def _run_selection(*, config_path: Path, selected: list[str], output: Path,
+                   concurrency: int, out: TextIO) -> list[TestOutcome]:
     def report(outcome: Any) -> None:
         out.write(format_result_line(outcome) + "\n")
         out.flush()
@@ -157,6 +157,24 @@ def _start_cloud(gate_job: GateJob, state_dir: Path) -> Any:
     return cloud
 
 
+def _run_on_reference_cloud(gate_job: GateJob, topology: Any, *, config_path: Path,
+                            resolved_path: Path, selected: list[str], output: Path,
+                            concurrency: int, out: TextIO) -> list[TestOutcome]:
+    """Start the job's topology, write its config, run the selection, stop the cloud."""
+    from cellgate.harness.reference_config import write_reference_config
+
+    cloud = _start_cloud(gate_job, output / STATE_DIR_NAME)
+    try:
+        out.write(f"reference cloud ({gate_job.topology}) at {cloud.base_url}\n")
+        write_reference_config(path=config_path, cloud=cloud,
+                               cell_count=len(topology.cells) if topology.cells_enabled else 0,
+                               features=gate_job.features, resolved_file=resolved_path)
+        return _run_selection(config_path=config_path, selected=selected, output=output,
+                              concurrency=concurrency, out=out)
+    finally:
+        cloud.cleanUp()
+
+
 def run_gate(*, job: str | None = None, job_file: str | None = None, config: str | None = None,
              output: str | None = None, concurrency: int | None = None,
              test_filter: str | None = None, skiplist: str | None = None,
@@ -197,31 +215,18 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
 
     started = time.monotonic()
     started_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    outcomes: list = []
-    if selected:
-        if external is not None:
-            from cellgate.harness.reference_config import copy_config_with_skiplist
+    outcomes: list[TestOutcome] = []
+    if selected and external is not None:
+        from cellgate.harness.reference_config import copy_config_with_skiplist
 
-            copy_config_with_skiplist(source=config, path=config_path,
-                                      resolved_file=resolved_path)
-            outcomes = _run_selection(gate_job=gate_job, config_path=config_path,
-                                      selected=selected, output=output_dir,
-                                      concurrency=workers, out=out)
-        else:
-            from cellgate.harness.reference_config import write_reference_config
-
-            cloud = _start_cloud(gate_job, output_dir / STATE_DIR_NAME)
-            try:
-                out.write(f"reference cloud ({gate_job.topology}) at {cloud.base_url}\n")
-                write_reference_config(path=config_path, cloud=cloud,
-                                       cell_count=len(topology.cells)
-                                       if topology.cells_enabled else 0,
-                                       features=gate_job.features, resolved_file=resolved_path)
-                outcomes = _run_selection(gate_job=gate_job, config_path=config_path,
-                                          selected=selected, output=output_dir,
-                                          concurrency=workers, out=out)
-            finally:
-                cloud.cleanUp()
+        copy_config_with_skiplist(source=str(config), path=config_path,
+                                  resolved_file=resolved_path)
+        outcomes = _run_selection(config_path=config_path, selected=selected,
+                                  output=output_dir, concurrency=workers, out=out)
+    elif selected:
+        outcomes = _run_on_reference_cloud(gate_job, topology, config_path=config_path,
+                                           resolved_path=resolved_path, selected=selected,
+                                           output=output_dir, concurrency=workers, out=out)
     summary = build_summary(outcomes, job=gate_job.name, voting=gate_job.voting,
                             topology=gate_job.topology, duration=time.monotonic() - started,
                             started_at=started_at,

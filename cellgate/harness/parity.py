@@ -168,7 +168,11 @@ def render_html(report: dict[str, Any]) -> str:
 
 def run_parity(*, results: list[str], json_path: str, html_path: str,
                out: TextIO | None = None) -> int:
-    """`cellgate parity`: write the JSON report and the HTML page; returns 0."""
+    """`cellgate parity`: write the JSON report and the HTML page.
+
+    Returns 1 when a voting job in the report failed (so CI can run every job, always get the
+    report, and vote once at the end), else 0.
+    """
     out = out or sys.stdout
     report = build_report([load_summary(result) for result in results])
     for target, text in ((json_path, json.dumps(report, indent=2) + "\n"),
@@ -178,4 +182,9 @@ def run_parity(*, results: list[str], json_path: str, html_path: str,
     out.write(f"parity {_percent(report['parity_ratio'])} "
               f"({report['tests_passing_everywhere']}/{report['tests_total']} tests pass on "
               f"every job); wrote {json_path} and {html_path}\n")
+    failed_voting = [job["job"] for job in report["jobs"]
+                     if job["voting"] and job["result"] != "pass"]
+    if failed_voting:
+        out.write(f"voting job(s) failed: {', '.join(failed_voting)}\n")
+        return 1
     return 0

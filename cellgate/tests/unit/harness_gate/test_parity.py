@@ -60,6 +60,18 @@ class ParityTest(testtools.TestCase):
         self.assertIn("non-voting", page)
         self.assertIn("33.3%", page)
 
+    def test_exit_code_follows_the_voting_jobs(self) -> None:
+        def run(folders: list[str]) -> int:
+            return parity.run_parity(results=folders, json_path=f"{self.dir}/p.json",
+                                     html_path=f"{self.dir}/p.html", out=open(os.devnull, "w"))
+
+        self.assertEqual(0, run(self.folders))  # only the non-voting job failed
+        failing = os.path.join(self.dir, "cells-single")
+        os.makedirs(failing)
+        with open(os.path.join(failing, "summary.json"), "w", encoding="utf-8") as handle:
+            json.dump(_summary("cells-single", True, {A: sm.PASSED, B: sm.FAILED}), handle)
+        self.assertEqual(1, run([*self.folders, failing]))
+
     def test_folder_without_summary(self) -> None:
         error = self.assertRaises(parity.ParityError, parity.load_summary, self.dir)
         self.assertIn("summary.json", str(error))

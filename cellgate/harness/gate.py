@@ -185,6 +185,8 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
     (default `gate-output/<job>/`). Raises CellgateError when the gate cannot run.
     """
     out = out or sys.stdout
+    if output is not None:  # a run that stops early must not leave an old summary behind
+        _prepare_output(Path(output).resolve())
     gate_job = _select_job(job=job, job_file=job_file, config=config, skiplist=skiplist)
     select_tests([], gate_job.test_filter, test_filter)  # reject a bad regex before slow work
     workers = concurrency or gate_job.concurrency

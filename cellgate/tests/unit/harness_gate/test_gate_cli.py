@@ -144,8 +144,13 @@ class GateUsageTest(_GateCli):
 
     def test_bad_skiplist_names_the_entry(self) -> None:
         skips = "skips:\n  - {regex: 'nothing-matches-this', reason: r, bug: LP1, area: servers}\n"
+        os.makedirs(self.output)
+        stale = os.path.join(self.output, "summary.json")
+        with open(stale, "w", encoding="utf-8") as handle:
+            handle.write("{}")
         proc = self.gate("--job-file", self.job(tests=self.all_tests[:1], skips=skips))
         self.assertEqual(2, proc.returncode, proc.stdout + proc.stderr)
+        self.assertFalse(os.path.exists(stale), "a stopped run left an old summary behind")
         self.assertIn("skips.yaml", proc.stderr)
         self.assertIn("entry 0 (regex 'nothing-matches-this')", proc.stderr)
         self.assertIn("matches no test", proc.stderr)

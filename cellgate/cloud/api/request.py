@@ -17,15 +17,25 @@ from cellgate.cloud.api.microversion import APIVersion
 from cellgate.cloud.context import RequestContext
 
 MAX_BODY_BYTES = 256 * 1024
+MAX_BODY_DEPTH = 32  # no API body nests deeper; deeper ones would only strain validation
 
 try:  # orjson is optional; it makes large listings (1,000 servers) several times cheaper
     import orjson
 
     def _dumps(body: Any) -> bytes:
         return orjson.dumps(body)
+
+    def _loads(data: bytes) -> Any:
+        # orjson refuses NaN, lone surrogates and nesting deeper than 1024 by itself
+        return orjson.loads(data)
 except ImportError:  # pragma: no cover - depends on the environment
     def _dumps(body: Any) -> bytes:
         return json.dumps(body, separators=(",", ":")).encode("utf-8")
+
+    def _loads(data: bytes) -> Any:
+        body = json.loads(data)
+        json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")  # surrogates
+        return body
 
 
 @dataclass
@@ -59,14 +69,35 @@ class ApiRequest:
                 raise HTTPError(400, "The request body is missing or empty.")
             return None
         try:
-            return json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+            body = _loads(data)
+        except (ValueError, UnicodeError, RecursionError):
             raise HTTPError(400, "Malformed request body")
+        if _depth_exceeds(body, MAX_BODY_DEPTH):
+            raise HTTPError(400, "Malformed request body")
+        return body
 
     def query_one(self, name: str) -> str | None:
         """The last value of a query parameter, or None."""
         values = self.http.args.getlist(name)
         return values[-1] if values else None
+
+
+def _depth_exceeds(body: Any, limit: int) -> bool:
+    """True when containers nest deeper than `limit` (iterative: no recursion)."""
+    stack = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children
+                     if isinstance(child, (dict, list)))
+    return False
 
 
 def json_response(body: Any, status: int = 200,

@@ -9,12 +9,33 @@ import uuid as uuidlib
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from cellgate.cloud.db import cell_tables as t
-from cellgate.cloud.db.engine import Database
+from cellgate.cloud.db.engine import Database, upsert_params, upsert_statements
 
 _NODE_NS = uuidlib.UUID("6f1c7d4e-5a9b-4c1e-9d57-0b2f6c2a7e11")
+
+# Statements of the boot path, built once (building them costs more than running them).
+_n = t.compute_nodes.c
+_SEQ = select(t.instances.c.sync_seq).where(t.instances.c.uuid == bindparam("uuid"))
+_GET_INSTANCE = select(t.instances.c.data).where(t.instances.c.uuid == bindparam("uuid"))
+_UPDATE_INSTANCE, _INSERT_INSTANCE = upsert_statements(
+    t.instances, "uuid", ["vm_state", "task_state", "host", "deleted", "sync_seq", "data"])
+_GET_ALLOCATION = select(t.allocations).where(
+    t.allocations.c.instance_uuid == bindparam("uuid"))
+_CLAIM = update(t.compute_nodes).where(
+    _n.host == bindparam("b_host"), _n.vcpus_used + bindparam("b_vcpus") <= _n.vcpus,
+    _n.memory_mb_used + bindparam("b_memory_mb") <= _n.memory_mb,
+    _n.local_gb_used + bindparam("b_disk_gb") <= _n.local_gb).values(
+    vcpus_used=_n.vcpus_used + bindparam("b_vcpus"),
+    memory_mb_used=_n.memory_mb_used + bindparam("b_memory_mb"),
+    local_gb_used=_n.local_gb_used + bindparam("b_disk_gb"), running_vms=_n.running_vms + 1,
+    updated_at=bindparam("b_now"))
+_INSERT_ALLOCATION = insert(t.allocations).values(
+    instance_uuid=bindparam("b_uuid"), host=bindparam("b_host"), vcpus=bindparam("b_vcpus"),
+    memory_mb=bindparam("b_memory_mb"), disk_gb=bindparam("b_disk_gb"))
+_NODE = select(t.compute_nodes).where(_n.host == bindparam("host"))
 
 
 def stable_uuid(*parts: str) -> str:
@@ -68,8 +89,7 @@ class CellStore:
 
     def node(self, host: str) -> dict[str, Any]:
         with self.db.read() as conn:
-            row = conn.execute(select(t.compute_nodes)
-                               .where(t.compute_nodes.c.host == host)).first()
+            row = conn.execute(_NODE, {"host": host}).first()
         if row is None:
             raise KeyError(host)
         return dict(row._mapping)
@@ -88,27 +108,17 @@ class CellStore:
         for the same instance on the same host changes nothing; a claim on another host
         moves the allocation.
         """
-        n = t.compute_nodes.c
         with self.db.write() as conn:
-            existing = conn.execute(select(t.allocations)
-                                    .where(t.allocations.c.instance_uuid == instance_uuid)
-                                    ).first()
+            existing = conn.execute(_GET_ALLOCATION, {"uuid": instance_uuid}).first()
             if existing is not None:
                 if existing.host == host:
                     return True
                 self._release(conn, existing)
-            result = conn.execute(update(t.compute_nodes).where(
-                n.host == host, n.vcpus_used + vcpus <= n.vcpus,
-                n.memory_mb_used + memory_mb <= n.memory_mb,
-                n.local_gb_used + disk_gb <= n.local_gb).values(
-                vcpus_used=n.vcpus_used + vcpus, memory_mb_used=n.memory_mb_used + memory_mb,
-                local_gb_used=n.local_gb_used + disk_gb, running_vms=n.running_vms + 1,
-                updated_at=time.time()))
-            if result.rowcount != 1:
+            amounts = {"b_host": host, "b_vcpus": vcpus, "b_memory_mb": memory_mb,
+                       "b_disk_gb": disk_gb}
+            if conn.execute(_CLAIM, {**amounts, "b_now": time.time()}).rowcount != 1:
                 return False
-            conn.execute(insert(t.allocations).values(instance_uuid=instance_uuid, host=host,
-                                                      vcpus=vcpus, memory_mb=memory_mb,
-                                                      disk_gb=disk_gb))
+            conn.execute(_INSERT_ALLOCATION, {**amounts, "b_uuid": instance_uuid})
             return True
 
     def release(self, instance_uuid: str) -> str | None:
@@ -149,24 +159,20 @@ class CellStore:
     def get_instance(self, instance_uuid: str) -> dict[str, Any] | None:
         """Stored data of an instance (deleted ones too), or None."""
         with self.db.read() as conn:
-            row = conn.execute(select(t.instances.c.data)
-                               .where(t.instances.c.uuid == instance_uuid)).first()
+            row = conn.execute(_GET_INSTANCE, {"uuid": instance_uuid}).first()
         return json.loads(row.data) if row else None
 
     def save_instance(self, data: dict[str, Any]) -> int:
         """Write an instance, bumping its sync sequence; returns the new sequence number."""
-        c = t.instances.c
         with self.db.write() as conn:
-            row = conn.execute(select(c.id, c.sync_seq).where(c.uuid == data["uuid"])).first()
+            row = conn.execute(_SEQ, {"uuid": data["uuid"]}).first()
             seq = max(row.sync_seq if row else 0, int(data.get("sync_seq") or 0)) + 1
             data["sync_seq"] = seq
-            values = {"vm_state": data.get("vm_state"), "task_state": data.get("task_state"),
-                      "host": data.get("host"), "deleted": bool(data.get("deleted")),
-                      "sync_seq": seq, "data": json.dumps(data)}
-            if row is None:
-                conn.execute(insert(t.instances).values(uuid=data["uuid"], **values))
-            else:
-                conn.execute(update(t.instances).where(c.id == row.id).values(**values))
+            params = upsert_params("uuid", data["uuid"], {
+                "vm_state": data.get("vm_state"), "task_state": data.get("task_state"),
+                "host": data.get("host"), "deleted": bool(data.get("deleted")),
+                "sync_seq": seq, "data": json.dumps(data)})
+            conn.execute(_INSERT_INSTANCE if row is None else _UPDATE_INSTANCE, params)
         return seq
 
     def remove_instance(self, instance_uuid: str) -> None:

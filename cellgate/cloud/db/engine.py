@@ -5,8 +5,19 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
+from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, create_engine, event
+from sqlalchemy import (
+    Connection,
+    Engine,
+    MetaData,
+    Table,
+    bindparam,
+    create_engine,
+    event,
+    insert,
+    update,
+)
 from sqlalchemy.pool import StaticPool
 
 
@@ -30,6 +41,21 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def upsert_statements(table: Table, key: str, columns: list[str]) -> tuple[Any, Any]:
+    """Prebuilt (UPDATE, INSERT) of ``columns`` keyed by ``key``, with bind parameters
+    ``k_<key>`` and ``v_<column>``: building statements per call costs more than running
+    them on SQLite, so hot paths build them once."""
+    values = {name: bindparam(f"v_{name}") for name in columns}
+    update_stmt = update(table).where(table.c[key] == bindparam(f"k_{key}")).values(values)
+    insert_stmt = insert(table).values({key: bindparam(f"k_{key}"), **values})
+    return update_stmt, insert_stmt
+
+
+def upsert_params(key: str, key_value: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Parameters for the statements of upsert_statements()."""
+    return {f"k_{key}": key_value, **{f"v_{k}": v for k, v in values.items()}}
 
 
 class Database:

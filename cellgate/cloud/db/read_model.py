@@ -13,10 +13,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select
 
 from cellgate.cloud.db import api_tables as t
-from cellgate.cloud.db.engine import Database
+from cellgate.cloud.db.engine import Database, upsert_params, upsert_statements
 from cellgate.cloud.objects.instance import TOP_OWNED, record_from_data
 
 
@@ -29,6 +29,15 @@ def _ts(value: Any) -> float:
             parsed = parsed.replace(tzinfo=datetime.timezone.utc)
         return parsed.timestamp()
     return 0.0
+
+
+_COLUMNS = ["project_id", "user_id", "name", "vm_state", "task_state", "flavor_id", "image_ref",
+            "host", "availability_zone", "cell_name", "created_ts", "updated_ts", "deleted",
+            "sync_seq", "data"]
+_UPDATE, _INSERT = upsert_statements(t.instances, "uuid", _COLUMNS)
+_SYNC_STATE = select(t.instances.c.sync_seq, t.instances.c.deleted, t.instances.c.data).where(
+    t.instances.c.uuid == bindparam("uuid"))
+_GET = select(t.instances.c.data).where(t.instances.c.uuid == bindparam("uuid"))
 
 
 def _columns(data: dict[str, Any]) -> dict[str, Any]:
@@ -56,13 +65,10 @@ class InstanceReadModel:
 
     def put(self, data: dict[str, Any]) -> None:
         """Write an instance as the top knows it (create, or a change made at the top)."""
-        c = t.instances.c
-        values = _columns(data)
+        params = upsert_params("uuid", data["uuid"], _columns(data))
         with self.db.write() as conn:
-            result = conn.execute(update(t.instances).where(c.uuid == data["uuid"])
-                                  .values(**values))
-            if result.rowcount == 0:
-                conn.execute(insert(t.instances).values(uuid=data["uuid"], **values))
+            if conn.execute(_UPDATE, params).rowcount == 0:
+                conn.execute(_INSERT, params)
 
     def apply_sync(self, data: dict[str, Any], *, heal: bool = False) -> bool:
         """Apply a child cell's copy; False when a guard refuses it.
@@ -71,13 +77,11 @@ class InstanceReadModel:
         same sequence); a lower one is still refused, and deleted still stays deleted. The
         top keeps its own values of the fields users edit (TOP_OWNED).
         """
-        c = t.instances.c
         seq = int(data.get("sync_seq") or 0)
         with self.db.write() as conn:
-            row = conn.execute(select(c.id, c.sync_seq, c.deleted, c.data)
-                               .where(c.uuid == data["uuid"])).first()
+            row = conn.execute(_SYNC_STATE, {"uuid": data["uuid"]}).first()
             if row is None:
-                conn.execute(insert(t.instances).values(uuid=data["uuid"], **_columns(data)))
+                conn.execute(_INSERT, upsert_params("uuid", data["uuid"], _columns(data)))
                 return True
             if row.deleted and not data.get("deleted"):
                 return False
@@ -87,14 +91,13 @@ class InstanceReadModel:
             merged = {**data, **{k: top[k] for k in TOP_OWNED if k in top}}
             if heal and seq == row.sync_seq and top == merged:
                 return False
-            conn.execute(update(t.instances).where(c.id == row.id).values(**_columns(merged)))
+            conn.execute(_UPDATE, upsert_params("uuid", data["uuid"], _columns(merged)))
             return True
 
     def get(self, uuid: str) -> dict[str, Any] | None:
         """Stored data of one instance (deleted too) or None."""
         with self.db.read() as conn:
-            row = conn.execute(select(t.instances.c.data)
-                               .where(t.instances.c.uuid == uuid)).first()
+            row = conn.execute(_GET, {"uuid": uuid}).first()
         return json.loads(row.data) if row else None
 
     def query(self, **filters: Any) -> list[dict[str, Any]]:

@@ -85,3 +85,26 @@ class JobFileTest(testtools.TestCase):
         self.assertTrue(loaded["cells-single"].voting)
         self.assertTrue(loaded["nocells"].voting)
         self.assertFalse(loaded["cells-multi"].voting)
+
+
+class ProjectRootTest(testtools.TestCase):
+    def test_found_from_outside_the_checkout_through_the_package(self) -> None:
+        from pathlib import Path
+
+        from cellgate.harness.paths import find_project_root, package_dir
+
+        elsewhere = Path(self.useFixture(fixtures.TempDir()).path)
+        root = find_project_root(elsewhere)
+        self.assertEqual(package_dir().parent, root)
+        self.assertTrue((root / "gate" / "cells-single.yaml").is_file())
+
+    def test_a_nearer_gate_folder_wins(self) -> None:
+        from pathlib import Path
+
+        from cellgate.harness.paths import find_project_root
+
+        mine = Path(self.useFixture(fixtures.TempDir()).path)
+        (mine / "gate").mkdir()
+        (mine / "gate" / "custom.yaml").write_text("name: custom\n", encoding="utf-8")
+        (mine / "deep").mkdir()
+        self.assertEqual(mine.resolve(), find_project_root(mine / "deep"))

@@ -45,7 +45,7 @@ class TestOutcome:
     skiplist: str | None = None
     details: str | None = None
 
-    __test__ = False  # not a test case, whatever its name says
+    __test__ = False  # a record, not a test case (for runners that collect Test* names)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict, dropping empty fields."""

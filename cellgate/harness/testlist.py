@@ -19,8 +19,6 @@ GROUP_REGEX = r"([^\.]*\.)*"
 class TestListError(CellgateError):
     """The test suite could not be listed (usually an import error in a test module)."""
 
-    __test__ = False  # not a test case, whatever its name says
-
 
 def stestr_base_command() -> list[str]:
     """`python -m stestr` pointed at the installed suite, wherever cellgate is installed."""

@@ -100,8 +100,10 @@ class CellsDeployment:
              "disabled_reason": None, "created_at": now, "updated_at": now}
             for binary in ("nova-scheduler", "nova-conductor")])
         self.api_cell.refresh_capacity(timeout=timeout)
-        self.api_cell.heal(timeout=timeout)
+        # Resend unfinished work first: each cell handles it before the heal's request for its
+        # instances (one queue per cell), so the heal sees the outcome.
         self.api_cell.recover()
+        self.api_cell.heal(timeout=timeout)
 
     def stop(self) -> None:
         """Stop the cells (queued messages are dropped) and close the databases."""

@@ -89,6 +89,9 @@ class InstanceReadModel:
                 return False
             top = json.loads(row.data)
             merged = {**data, **{k: top[k] for k in TOP_OWNED if k in top}}
+            if seq == row.sync_seq and top.get("task_state"):
+                # an action the top asked for that the cell has not seen yet stays pending
+                merged["task_state"] = top["task_state"]
             if heal and seq == row.sync_seq and top == merged:
                 return False
             conn.execute(_UPDATE, upsert_params("uuid", data["uuid"], _columns(merged)))

@@ -8,6 +8,7 @@ sends the change down to the instance's cell.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -34,6 +35,8 @@ class ApiCellService:
         self.cell_names = list(cell_names)
         self.router: CellRouter | None = None
         self.scheduler = CellScheduler()
+        self._heal_stop: threading.Event | None = None
+        self._heal_thread: threading.Thread | None = None
 
     def attach(self, router: CellRouter) -> None:
         self.router = router
@@ -130,8 +133,36 @@ class ApiCellService:
             return
         LOG.error("cell %s has no instance %s that the read model places there",
                   payload["cell"], payload["uuid"])
+        if instance.task_state is not None:  # the action cannot happen: do not leave it pending
+            instance.task_state = None
+            self.store.instances.put(instance.obj_data())
 
     # -- healing and recovery ---------------------------------------------------------
+
+    def start_heal_task(self, interval: float) -> None:
+        """Run heal() every ``interval`` seconds on a thread of its own until stop_heal_task()."""
+        self.stop_heal_task()
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(interval):
+                try:
+                    fixed = self.heal(timeout=max(interval, 5.0))
+                    if fixed:
+                        LOG.info("heal task re-synced %d instance(s)", fixed)
+                except Exception:  # keep healing after a cell timed out once
+                    LOG.exception("heal task failed")
+
+        self._heal_stop = stop
+        self._heal_thread = threading.Thread(target=loop, name="api-heal", daemon=True)
+        self._heal_thread.start()
+
+    def stop_heal_task(self) -> None:
+        """Stop the periodic heal (no-op when none runs)."""
+        if self._heal_stop is not None:
+            self._heal_stop.set()
+            self._heal_thread.join(timeout=10)
+            self._heal_stop = self._heal_thread = None
 
     def heal(self, timeout: float = 30.0) -> int:
         """Re-sync every instance the top has wrong or lacks; returns how many changed.
@@ -172,10 +203,16 @@ class ApiCellService:
         for data in self.store.instances.unfinished():
             instance = Instance.obj_from_data(data).bind(self)
             request_id = f"req-recover-{int(time.time() * 1000)}"
+            known_cell = instance.cell_name in self.cell_names
             if instance.vm_state == "building":
-                self.build(instance, request_id, cell=instance.cell_name)
+                # a cell that left the topology cannot finish it: schedule it afresh
+                self.build(instance, request_id,
+                           cell=instance.cell_name if known_cell else None)
                 resent += 1
-            elif instance.task_state in TASK_MESSAGES and instance.cell_name:
+            elif not known_cell:
+                LOG.error("instance %s lives in cell %r, which the topology no longer has",
+                          instance.uuid, instance.cell_name)
+            elif instance.task_state in TASK_MESSAGES:
                 self.send(instance, TASK_MESSAGES[instance.task_state],
                           {"request_id": None, "reboot_type":
                            "HARD" if instance.task_state == "rebooting_hard" else "SOFT"})

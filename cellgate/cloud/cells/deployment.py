@@ -56,13 +56,15 @@ class CellsDeployment:
     (ImageCatalog), ``topology`` (Topology), ``api_cell`` (ApiCellService: ``heal()``,
     ``heal_instance(uuid)``), ``cells`` ({name: ChildCellService}), ``transport``.
     ``start()`` starts the transport and cells, seeds default flavors and recovers work left
-    unfinished by a crash; ``stop()`` stops them and disposes the engines.
+    unfinished by a crash; ``stop()`` stops them and disposes the engines. ``heal_interval``
+    (seconds) also runs the heal task periodically; by default it runs once, at start.
     """
 
     def __init__(self, topology: Topology | str | os.PathLike[str],
                  state_dir: str | os.PathLike[str],
                  db_urls: Mapping[str, str] | Sequence[str] | None = None,
-                 transport: Transport | None = None) -> None:
+                 transport: Transport | None = None,
+                 heal_interval: float | None = None) -> None:
         self.topology = topology if isinstance(topology, Topology) else load_topology(topology)
         self.state_dir = Path(state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -86,6 +88,7 @@ class CellsDeployment:
                                       parent=API_CELL))
             self.cells[spec.name] = service
         self.compute_api = ComputeAPI(self.api_store, self.api_cell, self.images)
+        self.heal_interval = heal_interval
         self._started = False
 
     def start(self, timeout: float = 30.0) -> None:
@@ -104,9 +107,12 @@ class CellsDeployment:
         # instances (one queue per cell), so the heal sees the outcome.
         self.api_cell.recover()
         self.api_cell.heal(timeout=timeout)
+        if self.heal_interval:
+            self.api_cell.start_heal_task(self.heal_interval)
 
     def stop(self) -> None:
         """Stop the cells (queued messages are dropped) and close the databases."""
+        self.api_cell.stop_heal_task()
         if self._started:
             self.transport.stop()
             self._started = False

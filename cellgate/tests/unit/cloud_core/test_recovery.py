@@ -71,6 +71,22 @@ class RecoveryTest(testtools.TestCase):
         self.assertFalse(cloud.deployment.api_cell.heal_instance(uuid))  # nothing left to fix
 
 
+class HealTaskTest(testtools.TestCase):
+
+    def test_periodic_heal_repairs_the_read_model(self) -> None:
+        state = self.useFixture(fixtures.TempDir()).path
+        deployment = CellsDeployment("single-cell", state, heal_interval=0.02)
+        self.addCleanup(deployment.stop)
+        deployment.start()
+        uuid = boot(deployment.compute_api, member())["uuid"]
+        wait_for_status(deployment.compute_api, member(), uuid, "ACTIVE")
+        model = deployment.api_store.instances
+        wrong = model.get(uuid)
+        wrong["vm_state"] = "error"
+        model.put(wrong)
+        wait_for(lambda: model.get(uuid)["vm_state"] == "active", what="the heal task")
+
+
 class DatabaseUrlTest(testtools.TestCase):
 
     def setUp(self) -> None:

@@ -8,7 +8,6 @@ server is InstanceNotFound unless the caller is admin).
 
 from __future__ import annotations
 
-import datetime
 import re
 import secrets
 import uuid as uuidlib
@@ -17,6 +16,8 @@ from typing import Any
 
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.api import ApiCellService
+from cellgate.cloud.compute.flavors import FlavorMethods
+from cellgate.cloud.compute.hosts import HostMethods
 from cellgate.cloud.compute.query import (
     STATUS_VM_STATES,
     name_matcher,
@@ -27,7 +28,6 @@ from cellgate.cloud.compute.query import (
 )
 from cellgate.cloud.context import RequestContext
 from cellgate.cloud.db.api_store import ApiStore
-from cellgate.cloud.db.flavors import SORT_COLUMNS
 from cellgate.cloud.images import ImageCatalog
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import Instance
@@ -37,7 +37,7 @@ MAX_METADATA_ITEMS = 128
 Record = dict[str, Any]
 
 
-class ComputeAPI:
+class ComputeAPI(FlavorMethods, HostMethods):
     """Flavors, servers, metadata, instance actions, services and hypervisors.
 
     ``store`` is the API cell database store (ApiStore), ``router`` the API cell service
@@ -96,110 +96,6 @@ class ComputeAPI:
             if host not in {h["host"] for h in hosts}:
                 raise exc.Invalid(f"Compute host {host} could not be found.")
         return zone or None, host
-
-    # -- flavors ---------------------------------------------------------------------------
-
-    def list_flavors(self, ctx: RequestContext, *, is_public: bool | str | None = None,
-                     min_ram: int | None = None, min_disk: int | None = None,
-                     sort_key: str = "flavorid", sort_dir: str = "asc",
-                     limit: int | None = None, marker: str | None = None) -> list[Record]:
-        """Flavor records visible to the caller, Nova semantics.
-
-        Non-admins always see public flavors plus private ones their project has access to
-        (``is_public`` is ignored). For admins ``is_public`` is the raw query value: None
-        (absent) or True -> public plus the admin project's private ones; False -> private
-        only; the string 'none' -> every flavor. Other strings are parsed as booleans
-        ('true', 'false', '1', '0', 'yes', 'no'; anything else -> Invalid).
-        ``sort_key`` accepts Nova's column names (flavorid, name, memory_mb, vcpus, root_gb,
-        swap, ephemeral_gb, rxtx_factor, id) and the record names (ram, disk); an unknown
-        key or a ``marker`` that names no flavor -> Invalid.
-        """
-        if ctx.is_admin:
-            public = _parse_is_public(is_public)
-        else:
-            public = True
-        if sort_key not in SORT_COLUMNS:
-            raise exc.Invalid(f"Invalid sort_key: {sort_key}")
-        if sort_dir not in ("asc", "desc"):
-            raise exc.Invalid(f"Invalid sort_dir: {sort_dir}")
-        flavors = self.store.flavors.list(public=public, project_id=ctx.project_id,
-                                          min_ram=min_ram, min_disk=min_disk,
-                                          sort_key=sort_key, sort_dir=sort_dir)
-        return page(flavors, marker=marker, limit=limit, key="id")
-
-    def get_flavor(self, ctx: RequestContext, flavorid: str) -> Record:
-        """One flavor record; FlavorNotFound if unknown or private and not accessible."""
-        return self.store.flavors.get(flavorid, project_id=ctx.project_id,
-                                      scoped=not ctx.is_admin)
-
-    def create_flavor(self, ctx: RequestContext, *, name: str, ram: int, vcpus: int,
-                      disk: int, flavorid: str | None = None, ephemeral: int = 0,
-                      swap: int = 0, rxtx_factor: float = 1.0, is_public: bool = True,
-                      description: str | None = None) -> Record:
-        """Create a flavor; duplicate name or id -> FlavorExists; flavorid None -> a UUID."""
-        flavorid = str(flavorid) if flavorid not in (None, "") else str(uuidlib.uuid4())
-        return self.store.flavors.create(
-            flavorid=flavorid, name=name, ram=int(ram), vcpus=int(vcpus), disk=int(disk),
-            ephemeral=int(ephemeral or 0), swap=int(swap or 0),
-            rxtx_factor=float(rxtx_factor), is_public=bool(is_public), description=description)
-
-    def update_flavor(self, ctx: RequestContext, flavorid: str, *,
-                      description: str | None) -> Record:
-        """Update a flavor's description (microversion 2.55); returns the flavor record."""
-        return self.store.flavors.update_description(flavorid, description)
-
-    def delete_flavor(self, ctx: RequestContext, flavorid: str) -> None:
-        """Delete a flavor (servers keep their embedded copy); FlavorNotFound if unknown."""
-        self.store.flavors.delete(flavorid)
-
-    def list_flavor_access(self, ctx: RequestContext, flavorid: str) -> list[Record]:
-        """``[{flavor_id, tenant_id}]``; a public flavor -> NotFound as Nova."""
-        flavor = self.store.flavors.get(flavorid)
-        if flavor["is_public"]:
-            raise exc.NotFound("Access list not available for public flavors.")
-        return self.store.flavors.access(flavorid)
-
-    def add_flavor_access(self, ctx: RequestContext, flavorid: str,
-                          project_id: str) -> list[Record]:
-        """Grant a project access to a private flavor; returns the access list.
-
-        Public flavor -> Conflict (microversion >= 2.7, as Nova); duplicate ->
-        FlavorAccessExists.
-        """
-        flavor = self.store.flavors.get(flavorid)
-        if flavor["is_public"] and ctx.microversion_at_least("2.7"):
-            raise exc.Conflict("Can not add access to a public flavor.")
-        self.store.flavors.add_access(flavorid, project_id)
-        return self.store.flavors.access(flavorid)
-
-    def remove_flavor_access(self, ctx: RequestContext, flavorid: str,
-                             project_id: str) -> list[Record]:
-        """Revoke access; unknown pair -> FlavorAccessNotFound; returns the access list."""
-        self.store.flavors.remove_access(flavorid, project_id)
-        return self.store.flavors.access(flavorid)
-
-    def get_extra_specs(self, ctx: RequestContext, flavorid: str) -> dict[str, str]:
-        """All extra specs of a flavor."""
-        return dict(self.get_flavor(ctx, flavorid)["extra_specs"])
-
-    def get_extra_spec(self, ctx: RequestContext, flavorid: str, key: str) -> dict[str, str]:
-        """``{key: value}``; unknown key -> FlavorExtraSpecsNotFound."""
-        specs = self.get_flavor(ctx, flavorid)["extra_specs"]
-        if key not in specs:
-            raise exc.FlavorExtraSpecsNotFound(flavor_id=flavorid, extra_specs_key=key)
-        return {key: specs[key]}
-
-    def update_extra_specs(self, ctx: RequestContext, flavorid: str,
-                           specs: dict[str, str]) -> dict[str, str]:
-        """Create or update the given keys; returns ``specs`` as stored (values as str)."""
-        clean = {str(k): str(v) for k, v in specs.items()}
-        self.store.flavors.update_specs(flavorid, clean)
-        return clean
-
-    def delete_extra_spec(self, ctx: RequestContext, flavorid: str, key: str) -> None:
-        """Delete one key; unknown key -> FlavorExtraSpecsNotFound."""
-        self.store.flavors.delete_spec(flavorid, key)
-
     # -- servers ---------------------------------------------------------------------------
 
     def create_server(self, ctx: RequestContext, *, name: str, image_ref: str,
@@ -415,60 +311,6 @@ class ComputeAPI:
             raise exc.InstanceActionNotFound(request_id=request_id, instance_uuid=uuid)
         return action
 
-    # -- hosts -----------------------------------------------------------------------------
-
-    def list_services(self, ctx: RequestContext, *, binary: str | None = None,
-                      host: str | None = None) -> list[Record]:
-        """Service records ``{id, uuid, binary, host, zone, status, state, updated_at,
-        disabled_reason, forced_down, cell_name}``."""
-        records = []
-        for svc in self.store.capacity.services():
-            if (binary and svc["binary"] != binary) or (host and svc["host"] != host):
-                continue
-            records.append({
-                "id": svc["id"], "uuid": svc["uuid"], "binary": svc["binary"],
-                "host": svc["host"], "zone": svc["zone"],
-                "status": "disabled" if svc.get("disabled") else "enabled",
-                "state": "up", "updated_at": _dt(svc["reported_at"]),
-                "created_at": _dt(svc.get("created_at")),
-                "disabled_reason": svc.get("disabled_reason"), "forced_down": False,
-                "cell_name": svc["cell_name"]})
-        return records
-
-    def list_hypervisors(self, ctx: RequestContext) -> list[Record]:
-        """Hypervisor records ``{id, uuid, hypervisor_hostname, host, state, status, vcpus,
-        vcpus_used, memory_mb, memory_mb_used, local_gb, local_gb_used, free_ram_mb,
-        free_disk_gb, running_vms, current_workload, disk_available_least,
-        hypervisor_type, hypervisor_version, host_ip, cpu_info, cell_name, service_id,
-        service_uuid, service_disabled_reason}`` (``id`` is an int, ``uuid`` a UUID for
-        microversion >= 2.53 views)."""
-        services = {s["uuid"]: s for s in self.store.capacity.services()}
-        return [_hypervisor(h, services.get(h.get("service_uuid"), {}))
-                for h in self.store.capacity.hosts()]
-
-    def get_hypervisor(self, ctx: RequestContext, hypervisor_id: str | int) -> Record:
-        """One hypervisor by int id or uuid; unknown -> HypervisorNotFound."""
-        key = str(hypervisor_id)
-        for record in self.list_hypervisors(ctx):
-            if key == str(record["id"]) or key == record["uuid"]:
-                return record
-        raise exc.HypervisorNotFound(hypervisor_id=hypervisor_id)
-
-
-def _parse_is_public(value: bool | str | None) -> bool | None:
-    if value is None or value is True:
-        return True
-    if value is False:
-        return False
-    text = str(value).strip().lower()
-    if text == "none":
-        return None
-    if text in ("true", "t", "1", "yes", "y", "on"):
-        return True
-    if text in ("false", "f", "0", "no", "n", "off"):
-        return False
-    raise exc.Invalid(f"Invalid is_public filter [{value}]")
-
 
 def _check_metadata_quota(metadata: dict[str, str]) -> None:
     if len(metadata) > MAX_METADATA_ITEMS:
@@ -480,33 +322,3 @@ def _check_metadata_quota(metadata: dict[str, str]) -> None:
 def _hostname(name: str) -> str:
     text = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
     return text[:63] or "server"
-
-
-def _dt(value: float | None) -> datetime.datetime | None:
-    if value is None:
-        return None
-    return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
-
-
-def _hypervisor(host: dict[str, Any], service: dict[str, Any]) -> Record:
-    free_ram = host["memory_mb"] - host["memory_mb_used"]
-    free_disk = host["local_gb"] - host["local_gb_used"]
-    return {
-        "id": host["id"], "uuid": host["uuid"], "hypervisor_hostname": host["host"],
-        "host": host["host"], "state": "up",
-        "status": "disabled" if service.get("disabled") else "enabled",
-        "vcpus": host["vcpus"], "vcpus_used": host["vcpus_used"],
-        "memory_mb": host["memory_mb"], "memory_mb_used": host["memory_mb_used"],
-        "local_gb": host["local_gb"], "local_gb_used": host["local_gb_used"],
-        "free_ram_mb": free_ram, "free_disk_gb": free_disk,
-        "running_vms": host["running_vms"], "current_workload": 0,
-        "disk_available_least": free_disk, "hypervisor_type": host["hypervisor_type"],
-        "hypervisor_version": host["hypervisor_version"], "host_ip": "127.0.0.1",
-        "cpu_info": {"arch": "x86_64", "model": "fake", "vendor": "cellgate",
-                     "features": [], "topology": {"cores": host["vcpus"], "threads": 1,
-                                                  "sockets": 1}},
-        "cell_name": host["cell_name"], "availability_zone": host.get("availability_zone"),
-        "dedicated_cpus": host.get("dedicated_cpus", False),
-        "service_id": service.get("id"), "service_uuid": service.get("uuid"),
-        "service_disabled_reason": service.get("disabled_reason"),
-    }

@@ -1,0 +1,85 @@
+"""Host methods of ComputeAPI: services and hypervisors, from the cells' capacity reports."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from cellgate.cloud import exceptions as exc
+from cellgate.cloud.context import RequestContext
+from cellgate.cloud.db.api_store import ApiStore
+
+Record = dict[str, Any]
+
+
+class HostMethods:
+    """Part of ComputeAPI: services and hypervisors (needs ``self.store``)."""
+
+    store: ApiStore
+
+    def list_services(self, ctx: RequestContext, *, binary: str | None = None,
+                      host: str | None = None) -> list[Record]:
+        """Service records ``{id, uuid, binary, host, zone, status, state, updated_at,
+        disabled_reason, forced_down, cell_name}``."""
+        records = []
+        for svc in self.store.capacity.services():
+            if (binary and svc["binary"] != binary) or (host and svc["host"] != host):
+                continue
+            records.append({
+                "id": svc["id"], "uuid": svc["uuid"], "binary": svc["binary"],
+                "host": svc["host"], "zone": svc["zone"],
+                "status": "disabled" if svc.get("disabled") else "enabled",
+                "state": "up", "updated_at": _dt(svc["reported_at"]),
+                "created_at": _dt(svc.get("created_at")),
+                "disabled_reason": svc.get("disabled_reason"), "forced_down": False,
+                "cell_name": svc["cell_name"]})
+        return records
+
+    def list_hypervisors(self, ctx: RequestContext) -> list[Record]:
+        """Hypervisor records ``{id, uuid, hypervisor_hostname, host, state, status, vcpus,
+        vcpus_used, memory_mb, memory_mb_used, local_gb, local_gb_used, free_ram_mb,
+        free_disk_gb, running_vms, current_workload, disk_available_least,
+        hypervisor_type, hypervisor_version, host_ip, cpu_info, cell_name, service_id,
+        service_uuid, service_disabled_reason}`` (``id`` is an int, ``uuid`` a UUID for
+        microversion >= 2.53 views)."""
+        services = {s["uuid"]: s for s in self.store.capacity.services()}
+        return [_hypervisor(h, services.get(h.get("service_uuid"), {}))
+                for h in self.store.capacity.hosts()]
+
+    def get_hypervisor(self, ctx: RequestContext, hypervisor_id: str | int) -> Record:
+        """One hypervisor by int id or uuid; unknown -> HypervisorNotFound."""
+        key = str(hypervisor_id)
+        for record in self.list_hypervisors(ctx):
+            if key == str(record["id"]) or key == record["uuid"]:
+                return record
+        raise exc.HypervisorNotFound(hypervisor_id=hypervisor_id)
+
+
+def _dt(value: float | None) -> datetime.datetime | None:
+    if value is None:
+        return None
+    return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+
+
+def _hypervisor(host: dict[str, Any], service: dict[str, Any]) -> Record:
+    free_ram = host["memory_mb"] - host["memory_mb_used"]
+    free_disk = host["local_gb"] - host["local_gb_used"]
+    return {
+        "id": host["id"], "uuid": host["uuid"], "hypervisor_hostname": host["host"],
+        "host": host["host"], "state": "up",
+        "status": "disabled" if service.get("disabled") else "enabled",
+        "vcpus": host["vcpus"], "vcpus_used": host["vcpus_used"],
+        "memory_mb": host["memory_mb"], "memory_mb_used": host["memory_mb_used"],
+        "local_gb": host["local_gb"], "local_gb_used": host["local_gb_used"],
+        "free_ram_mb": free_ram, "free_disk_gb": free_disk,
+        "running_vms": host["running_vms"], "current_workload": 0,
+        "disk_available_least": free_disk, "hypervisor_type": host["hypervisor_type"],
+        "hypervisor_version": host["hypervisor_version"], "host_ip": "127.0.0.1",
+        "cpu_info": {"arch": "x86_64", "model": "fake", "vendor": "cellgate",
+                     "features": [], "topology": {"cores": host["vcpus"], "threads": 1,
+                                                  "sockets": 1}},
+        "cell_name": host["cell_name"], "availability_zone": host.get("availability_zone"),
+        "dedicated_cpus": host.get("dedicated_cpus", False),
+        "service_id": service.get("id"), "service_uuid": service.get("uuid"),
+        "service_disabled_reason": service.get("disabled_reason"),
+    }

@@ -189,9 +189,11 @@ class ApiCellService:
 
     def refresh_capacity(self, timeout: float = 30.0) -> None:
         """Ask every cell for its capacity report and store it (waits for the replies)."""
+        self.store.capacity.forget_cells_except([API_CELL, *self.cell_names])
         for cell, report in self.router.call_all("report_capacity", {},
                                                  timeout=timeout).items():
-            self.store.capacity.save_report(cell, report["hosts"], report["services"])
+            self.store.capacity.save_report(cell, report["hosts"], report["services"],
+                                            full=True)
 
     def recover(self) -> int:
         """Finish work a crash left behind: resend builds and in-flight actions.

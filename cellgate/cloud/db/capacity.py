@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from cellgate.cloud.db import api_tables as t
 from cellgate.cloud.db.engine import Database
@@ -19,11 +19,20 @@ class CapacityStore:
         self.db = db
 
     def save_report(self, cell_name: str, hosts: list[dict[str, Any]],
-                    services: list[dict[str, Any]]) -> None:
-        """Store a cell's report (hosts: usage and traits; services: service rows)."""
+                    services: list[dict[str, Any]], *, full: bool = False) -> None:
+        """Store a cell's report (hosts: usage and traits; services: service rows).
+
+        A ``full`` report lists everything the cell has: rows of that cell it does not list
+        (hosts removed from the topology) are dropped.
+        """
         now = time.time()
         h, s = t.cell_hosts.c, t.cell_services.c
         with self.db.write() as conn:
+            if full:
+                conn.execute(delete(t.cell_hosts).where(
+                    h.cell_name == cell_name, h.host.not_in([x["host"] for x in hosts])))
+                conn.execute(delete(t.cell_services).where(
+                    s.cell_name == cell_name, s.uuid.not_in([x["uuid"] for x in services])))
             for host in hosts:
                 values = {"cell_name": cell_name, "data": json.dumps(host), "updated_at": now}
                 if conn.execute(update(t.cell_hosts).where(h.host == host["host"])
@@ -35,6 +44,13 @@ class CapacityStore:
                 if conn.execute(update(t.cell_services).where(s.uuid == service["uuid"])
                                 .values(**values)).rowcount == 0:
                     conn.execute(insert(t.cell_services).values(uuid=service["uuid"], **values))
+
+    def forget_cells_except(self, cell_names: list[str]) -> None:
+        """Drop the reports of cells that are not in ``cell_names`` (left the topology)."""
+        with self.db.write() as conn:
+            conn.execute(delete(t.cell_hosts).where(t.cell_hosts.c.cell_name.not_in(cell_names)))
+            conn.execute(delete(t.cell_services)
+                         .where(t.cell_services.c.cell_name.not_in(cell_names)))
 
     def hosts(self) -> list[dict[str, Any]]:
         """Every reported host: its data plus ``id`` (int) and ``cell_name``."""

@@ -128,11 +128,7 @@ class Instance(VersionedObject):
 
     def to_record(self) -> dict[str, Any]:
         """The plain record ComputeAPI returns (see docs/ARCHITECTURE.md)."""
-        record = dict(self._data)
-        record["status"] = self.status
-        record["flavor"] = dict(self.flavor)
-        record["metadata"] = dict(self.metadata)
-        return record
+        return record_from_data(self.obj_data())
 
 
 def record_from_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -145,8 +141,15 @@ def record_from_data(data: dict[str, Any]) -> dict[str, Any]:
     for name in ("created_at", "updated_at", "launched_at", "terminated_at", "deleted_at"):
         value = record[name]
         if isinstance(value, str):
-            parsed = datetime.datetime.fromisoformat(value)
-            record[name] = parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+            record[name] = _parse_time(value)
+    fault = record.get("fault")
+    if fault and isinstance(fault.get("created"), str):
+        record["fault"] = {**fault, "created": _parse_time(fault["created"])}
     record["status"] = ("DELETED" if record["deleted"]
                         else nova_status(record["vm_state"], record["task_state"]))
     return record
+
+
+def _parse_time(value: str) -> datetime.datetime:
+    parsed = datetime.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)

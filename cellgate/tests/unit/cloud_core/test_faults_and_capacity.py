@@ -86,6 +86,8 @@ class FaultPlanTest(CloudTestCase):
         doomed = self.boot_and_wait("doomed")
         self.assertEqual("ERROR", doomed["status"])
         self.assertIn("doomed", doomed["fault"]["message"])
+        self.assertEqual(500, doomed["fault"]["code"])
+        self.assertIsNotNone(doomed["fault"]["created"].tzinfo)  # an aware datetime
         self.assertEqual("ACTIVE", self.boot_and_wait("fine")["status"])
 
     def test_failing_cell_reschedules_to_another_cell(self) -> None:

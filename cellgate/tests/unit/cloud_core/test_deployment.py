@@ -12,7 +12,7 @@ from cellgate.cloud.cells.deployment import CellsDeployment
 from cellgate.cloud.objects import Instance
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.topology import load_topology
-from cellgate.tests.unit.cloud_core.fixtures import (
+from cellgate.tests.unit.cloud_core.helpers import (
     DeploymentFixture,
     admin,
     boot,

@@ -10,7 +10,7 @@ import testtools
 import yaml
 
 from cellgate.cloud.cells.scheduler import CellScheduler, HostScheduler
-from cellgate.tests.unit.cloud_core.fixtures import (
+from cellgate.tests.unit.cloud_core.helpers import (
     DeploymentFixture,
     admin,
     boot,

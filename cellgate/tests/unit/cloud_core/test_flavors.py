@@ -11,7 +11,7 @@ from cellgate.cloud import exceptions as exc
 from cellgate.cloud.compute.api import ComputeAPI
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.images import CIRROS_ALT_ID, CIRROS_ID, ImageCatalog
-from cellgate.tests.unit.cloud_core.fixtures import admin, member
+from cellgate.tests.unit.cloud_core.helpers import admin, member
 
 
 class FlavorTest(testtools.TestCase):

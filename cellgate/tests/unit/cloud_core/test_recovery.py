@@ -11,7 +11,7 @@ import yaml
 
 from cellgate.cloud.cells.deployment import CellsDeployment
 from cellgate.cloud.topology import TopologyError
-from cellgate.tests.unit.cloud_core.fixtures import (
+from cellgate.tests.unit.cloud_core.helpers import (
     DeploymentFixture,
     boot,
     member,

@@ -1,4 +1,4 @@
-"""Fixtures for cloud core tests: a running CellsDeployment in a temp state dir."""
+"""Helpers for cloud core tests: a running CellsDeployment fixture, contexts and waiters."""
 
 from __future__ import annotations
 

@@ -156,6 +156,19 @@ class ServerActionsTest(testtools.TestCase):
         self.assertEqual(["db-0", "db-1", "db-2", "vm"], [s["name"] for s in by_name])
         self.assertRaises(exc.Invalid, self.api.list_servers, self.ctx, sort_keys=["bogus"])
 
+    def test_min_count_boots_several(self) -> None:
+        from cellgate.cloud.images import CIRROS_ID
+        first, password = self.api.create_server(self.ctx, name="many", image_ref=CIRROS_ID,
+                                                 flavor_ref="1", networks="none", min_count=3)
+        self.assertTrue(password)
+        self.assertEqual("many-1", first["name"])
+        many = self.api.list_servers(self.ctx, filters={"name": "^many-"})
+        self.assertEqual(["many-1", "many-2", "many-3"], sorted(s["name"] for s in many))
+        self.assertEqual(1, len({s["reservation_id"] for s in many}))
+        for server in many:
+            done = wait_for_status(self.api, self.ctx, server["uuid"], "ACTIVE")
+            self.assertEqual({}, done["addresses"])  # networks 'none'
+
     def test_bad_boot_requests(self) -> None:
         self.assertRaises(exc.ImageNotFound, self.api.create_server, self.ctx, name="x",
                           image_ref="nope", flavor_ref="1", networks="auto")

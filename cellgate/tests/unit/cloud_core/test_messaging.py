@@ -129,6 +129,16 @@ class TransportTest(testtools.TestCase):
     def test_unknown_target(self) -> None:
         self.assertRaises(MessagingError, self.api_ep.cast, "cell9", "note", {})
 
+    def test_stop_drops_queued_messages(self) -> None:
+        self.cell.block.clear()
+        for index in range(5):
+            self.api_ep.cast("cell1", "note", {"i": index})
+        stopper = threading.Thread(target=self.transport.stop)
+        stopper.start()
+        self.cell.block.set()  # let the message in hand finish; the rest are dropped
+        stopper.join(5)
+        self.assertLessEqual(len(self.cell.received), 1)
+
     def test_order_is_kept(self) -> None:
         for index in range(50):
             self.api_ep.cast("cell1", "note", {"i": index})

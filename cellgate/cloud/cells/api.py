@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from typing import Any
 
 from cellgate.cloud.cells.router import CellRouter
@@ -204,7 +203,9 @@ class ApiCellService:
         resent = 0
         for data in self.store.instances.unfinished():
             instance = Instance.obj_from_data(data).bind(self)
-            request_id = f"req-recover-{int(time.time() * 1000)}"
+            # the action being finished (newest first), so its events land where they belong
+            actions = self.store.actions.list(instance.uuid)
+            request_id = actions[0]["request_id"] if actions else None
             known_cell = instance.cell_name in self.cell_names
             if instance.vm_state == "building":
                 # a cell that left the topology cannot finish it: schedule it afresh
@@ -216,7 +217,7 @@ class ApiCellService:
                           instance.uuid, instance.cell_name)
             elif instance.task_state in TASK_MESSAGES:
                 self.send(instance, TASK_MESSAGES[instance.task_state],
-                          {"request_id": None, "reboot_type":
+                          {"request_id": request_id, "reboot_type":
                            "HARD" if instance.task_state == "rebooting_hard" else "SOFT"})
                 resent += 1
         return resent

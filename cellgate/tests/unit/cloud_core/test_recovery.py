@@ -57,6 +57,11 @@ class RecoveryTest(testtools.TestCase):
         cloud = self.useFixture(DeploymentFixture("single-cell", self.state))
         server = wait_for_status(cloud.api, member(), uuid, "SHUTOFF")
         self.assertEqual(4, server["power_state"])
+        stop = cloud.api.list_instance_actions(member(), uuid)[0]
+        self.assertEqual("stop", stop["action"])
+        events = wait_for(lambda: cloud.api.get_instance_action(
+            member(), uuid, stop["request_id"])["events"])
+        self.assertEqual(["compute_stop_instance"], [e["event"] for e in events])
 
     def test_on_demand_sync_of_one_instance(self) -> None:
         cloud = self.useFixture(DeploymentFixture("single-cell", self.state))

@@ -161,6 +161,7 @@ class Topology:
 
     @property
     def cell_names(self) -> list[str]:
+        """Names of the child cells, in file order."""
         return [cell.name for cell in self.cells]
 
     def cell(self, name: str) -> CellSpec:

@@ -195,11 +195,13 @@ class FakeDriver:
         return POWER_RUNNING
 
     def power_off(self, instance_uuid: str) -> int:
+        """Power off; returns the power state (shutdown)."""
         with self._lock:
             self._power[instance_uuid] = POWER_SHUTDOWN
         return POWER_SHUTDOWN
 
     def power_on(self, instance_uuid: str) -> int:
+        """Power on; returns the power state (running)."""
         with self._lock:
             self._power[instance_uuid] = POWER_RUNNING
         return POWER_RUNNING

@@ -38,6 +38,7 @@ class ApiCellService:
         self._heal_thread: threading.Thread | None = None
 
     def attach(self, router: CellRouter) -> None:
+        """Give the service its router (the endpoint needs the service first)."""
         self.router = router
 
     # -- the site of instances saved at the top ---------------------------------------
@@ -82,6 +83,7 @@ class ApiCellService:
     # -- handlers of messages coming up -----------------------------------------------
 
     def msg_instance_sync(self, payload: dict[str, Any]) -> bool:
+        """Apply a child cell's copy of an instance to the read model (guarded)."""
         data = payload["instance"]["cellgate_object.data"]
         applied = self.store.instances.apply_sync(data, heal=bool(payload.get("heal")))
         if not applied:
@@ -89,9 +91,11 @@ class ApiCellService:
         return applied
 
     def msg_capacity_report(self, payload: dict[str, Any]) -> None:
+        """Store the hosts and services a cell reports."""
         self.store.capacity.save_report(payload["cell"], payload["hosts"], payload["services"])
 
     def msg_action_event(self, payload: dict[str, Any]) -> None:
+        """Record an instance action event reported by a cell."""
         self.store.actions.add_event(**payload)
 
     def msg_build_failed(self, payload: dict[str, Any]) -> None:

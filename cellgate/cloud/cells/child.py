@@ -216,6 +216,7 @@ class ChildCellService:
         return instance
 
     def msg_delete_instance(self, payload: dict[str, Any]) -> None:
+        """Destroy an instance, give its resources back and sync it up deleted."""
         instance = self._existing(payload)
         if instance is None or instance.deleted:
             return
@@ -254,15 +255,18 @@ class ChildCellService:
         instance.save()
 
     def msg_reboot_instance(self, payload: dict[str, Any]) -> None:
+        """Reboot (SOFT or HARD); the instance ends ACTIVE."""
         reboot_type = payload.get("reboot_type", "SOFT")
         self._power_action(payload, "compute_reboot_instance", "active",
                            lambda d, u: d.reboot(u, reboot_type))
 
     def msg_stop_instance(self, payload: dict[str, Any]) -> None:
+        """Power off; the instance ends SHUTOFF (power state 4)."""
         self._power_action(payload, "compute_stop_instance", "stopped",
                            lambda d, u: d.power_off(u))
 
     def msg_start_instance(self, payload: dict[str, Any]) -> None:
+        """Power on; the instance ends ACTIVE."""
         self._power_action(payload, "compute_start_instance", "active",
                            lambda d, u: d.power_on(u))
 
@@ -279,6 +283,7 @@ class ChildCellService:
     # -- reports and healing ----------------------------------------------------------
 
     def msg_report_capacity(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """This cell's full capacity report (hosts and services)."""
         return self.report()
 
     def msg_list_instances(self, payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -286,8 +291,10 @@ class ChildCellService:
         return [Instance.obj_from_data(d).obj_to_primitive() for d in self.store.list_instances()]
 
     def msg_get_instance(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """One instance's primitive, or None (on-demand sync)."""
         instance = self._load(payload["uuid"])
         return instance.obj_to_primitive() if instance else None
 
     def msg_ping(self, payload: dict[str, Any]) -> str:
+        """Answer with this cell's name (liveness)."""
         return self.cell_name

@@ -36,6 +36,7 @@ class CellRouter:
 
     @property
     def cell_name(self) -> str:
+        """The cell this router sends from."""
         return self.endpoint.cell_name
 
     def decide(self, target: str | None) -> Route:

@@ -16,6 +16,7 @@ def wants_dedicated(flavor: dict[str, Any]) -> bool:
 
 
 def flavor_disk(flavor: dict[str, Any]) -> int:
+    """Disk a flavor needs on the host: root plus ephemeral."""
     return int(flavor.get("disk", 0)) + int(flavor.get("ephemeral", 0) or 0)
 
 
@@ -72,6 +73,7 @@ class HostScheduler:
 
     def pick(self, hosts: Iterable[dict[str, Any]], flavor: dict[str, Any],
              zone: str | None, exclude: Iterable[str] = ()) -> str | None:
+        """The best host for ``flavor`` not in ``exclude``, or None."""
         excluded = set(exclude)
         candidates = [h for h in hosts if h["host"] not in excluded
                       and (not zone or h.get("availability_zone") == zone)

@@ -65,6 +65,7 @@ class ActionStore:
                 "updated_at": _dt(row.updated_at), "message": row.message}
 
     def list(self, instance_uuid: str) -> list[dict[str, Any]]:
+        """Actions of an instance, newest first, without events."""
         a = t.instance_actions.c
         query = select(t.instance_actions).where(a.instance_uuid == instance_uuid).order_by(
             a.start_time.desc(), a.id.desc())
@@ -72,6 +73,7 @@ class ActionStore:
             return [self._record(r) for r in conn.execute(query)]
 
     def get(self, instance_uuid: str, request_id: str) -> dict[str, Any] | None:
+        """One action with its events, or None."""
         a = t.instance_actions.c
         e = t.instance_action_events.c
         with self.db.read() as conn:

@@ -21,4 +21,5 @@ class ApiStore:
         self.capacity = CapacityStore(self.db)
 
     def dispose(self) -> None:
+        """Close every pooled connection of the API database."""
         self.db.dispose()

@@ -88,6 +88,7 @@ class CellStore:
             return [dict(r._mapping) for r in conn.execute(select(t.compute_nodes))]
 
     def node(self, host: str) -> dict[str, Any]:
+        """One compute node row by host name (KeyError if none)."""
         with self.db.read() as conn:
             row = conn.execute(_NODE, {"host": host}).first()
         if row is None:
@@ -95,6 +96,7 @@ class CellStore:
         return dict(row._mapping)
 
     def services(self) -> list[dict[str, Any]]:
+        """Every service row of this cell as a dict."""
         with self.db.read() as conn:
             return [dict(r._mapping) for r in conn.execute(select(t.services))]
 
@@ -189,6 +191,7 @@ class CellStore:
             return [json.loads(r.data) for r in conn.execute(query)]
 
     def add_fault(self, instance_uuid: str, code: int, message: str, details: str) -> None:
+        """Record why an instance failed (kept in the cell DB, as Nova's instance_faults)."""
         with self.db.write() as conn:
             conn.execute(insert(t.instance_faults).values(
                 instance_uuid=instance_uuid, code=code, message=message[:255], details=details,

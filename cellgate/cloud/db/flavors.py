@@ -108,6 +108,7 @@ class FlavorStore:
     def create(self, *, flavorid: str, name: str, ram: int, vcpus: int, disk: int,
                ephemeral: int, swap: int, rxtx_factor: float, is_public: bool,
                description: str | None) -> dict[str, Any]:
+        """Create a flavor; a taken name or id -> FlavorExists."""
         c = t.flavors.c
         with self.db.write() as conn:
             if conn.execute(select(c.id).where(c.name == name)).first():
@@ -124,6 +125,7 @@ class FlavorStore:
         return self.get(flavorid)
 
     def update_description(self, flavorid: str, description: str | None) -> dict[str, Any]:
+        """Set a flavor's description; returns the record."""
         with self.db.write() as conn:
             row = self._row(conn, flavorid, None, False)
             conn.execute(update(t.flavors).where(t.flavors.c.id == row.id)
@@ -131,6 +133,7 @@ class FlavorStore:
         return self.get(flavorid)
 
     def delete(self, flavorid: str) -> None:
+        """Delete a flavor with its extra specs and access list."""
         with self.db.write() as conn:
             row = self._row(conn, flavorid, None, False)
             conn.execute(delete(t.flavor_extra_specs)
@@ -141,6 +144,7 @@ class FlavorStore:
     # -- access -------------------------------------------------------------------------
 
     def access(self, flavorid: str) -> list[dict[str, str]]:
+        """``[{flavor_id, tenant_id}]`` of a flavor, by project id."""
         with self.db.read() as conn:
             row = self._row(conn, flavorid, None, False)
             query = select(t.flavor_projects.c.project_id).where(
@@ -149,6 +153,7 @@ class FlavorStore:
                     for r in conn.execute(query)]
 
     def add_access(self, flavorid: str, project_id: str) -> None:
+        """Grant a project access; a duplicate -> FlavorAccessExists."""
         with self.db.write() as conn:
             row = self._row(conn, flavorid, None, False)
             fp = t.flavor_projects.c
@@ -159,6 +164,7 @@ class FlavorStore:
                                                           project_id=project_id))
 
     def remove_access(self, flavorid: str, project_id: str) -> None:
+        """Revoke a project's access; unknown -> FlavorAccessNotFound."""
         with self.db.write() as conn:
             row = self._row(conn, flavorid, None, False)
             fp = t.flavor_projects.c
@@ -170,6 +176,7 @@ class FlavorStore:
     # -- extra specs --------------------------------------------------------------------
 
     def update_specs(self, flavorid: str, specs: dict[str, str]) -> None:
+        """Create or overwrite extra specs (values stored as strings)."""
         es = t.flavor_extra_specs.c
         with self.db.write() as conn:
             row = self._row(conn, flavorid, None, False)
@@ -180,6 +187,7 @@ class FlavorStore:
                                                                  value=str(value)))
 
     def delete_spec(self, flavorid: str, key: str) -> None:
+        """Delete one extra spec; unknown key -> FlavorExtraSpecsNotFound."""
         es = t.flavor_extra_specs.c
         with self.db.write() as conn:
             row = self._row(conn, flavorid, None, False)

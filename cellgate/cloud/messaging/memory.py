@@ -30,6 +30,7 @@ class InMemoryTransport(Transport):
         self._lock = threading.Lock()
 
     def register(self, cell_name: str, handler: Handler) -> None:
+        """Route messages for ``cell_name`` to ``handler`` (on its own worker)."""
         with self._lock:
             self._handlers[cell_name] = handler
             self._queues.setdefault(cell_name, queue.Queue())
@@ -37,6 +38,7 @@ class InMemoryTransport(Transport):
                 self._start_worker(cell_name)
 
     def send(self, message: Message) -> None:
+        """JSON-encode ``message`` and queue it for its target cell."""
         box = self._queues.get(message.target)
         if box is None:
             raise MessagingError(f"no cell named {message.target!r} is registered "
@@ -44,12 +46,14 @@ class InMemoryTransport(Transport):
         box.put(json.dumps(message.to_dict()))
 
     def start(self) -> None:
+        """Start one worker thread per registered cell."""
         with self._lock:
             self._running = True
             for name in self._queues:
                 self._start_worker(name)
 
     def stop(self) -> None:
+        """Stop the workers; messages still queued are dropped."""
         with self._lock:
             self._running = False
             threads = list(self._threads.items())

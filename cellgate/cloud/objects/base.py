@@ -28,12 +28,15 @@ class Field:
         self._factory = factory
 
     def default(self) -> Any:
+        """A fresh default value."""
         return self._factory() if self._factory else copy.copy(self._default)
 
     def to_primitive(self, value: Any) -> Any:
+        """The JSON-safe form of ``value``."""
         return value
 
     def from_primitive(self, value: Any) -> Any:
+        """The value from its JSON-safe form."""
         return value
 
 
@@ -41,9 +44,11 @@ class DateTimeField(Field):
     """An aware UTC datetime, ISO 8601 on the wire."""
 
     def to_primitive(self, value: Any) -> Any:
+        """The JSON-safe form of ``value``."""
         return value.isoformat() if value is not None else None
 
     def from_primitive(self, value: Any) -> Any:
+        """The value from its JSON-safe form."""
         if value is None or isinstance(value, datetime.datetime):
             return value
         parsed = datetime.datetime.fromisoformat(value)
@@ -86,6 +91,7 @@ class VersionedObject:
         return set(self._changed)
 
     def obj_reset_changes(self) -> None:
+        """Forget which fields changed (after they were saved)."""
         self._changed.clear()
 
     def obj_to_primitive(self) -> dict[str, Any]:

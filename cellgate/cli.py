@@ -21,12 +21,14 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free port")
     p.add_argument("--state-dir", default=None,
-                   help="where databases, clouds.yaml and ready.json live (default: a new temp dir)")
+                   help="where databases, clouds.yaml and ready.json live "
+                        "(default: a new temp dir)")
     p.add_argument("--host-profile", default=None,
                    help="give every host this driver profile: a profile name of the topology "
                         "or a YAML file holding one profile")
     p.add_argument("--db-url", action="append", default=[], metavar="CELL=URL",
-                   help="SQLAlchemy URL for one cell's database (repeatable; 'api' is the API cell)")
+                   help="SQLAlchemy URL for one cell's database "
+                        "(repeatable; 'api' is the API cell)")
     p.add_argument("--threads", type=int, default=8, help="HTTP worker threads")
     p.set_defaults(func=_run_serve)
 

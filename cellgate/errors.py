@@ -2,7 +2,7 @@
 
 
 class CellgateError(Exception):
-    """Base of every error the CLI reports as a one-line message (exit code 2), never a traceback."""
+    """Base of every error the CLI reports as one line (exit code 2), never a traceback."""
 
     exit_code = 2
 

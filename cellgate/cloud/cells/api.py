@@ -46,8 +46,11 @@ class ApiCellService:
     def save_instance(self, instance: Instance, changes: set[str]) -> None:
         """Write the read model (sequence unchanged) and send user changes down."""
         instance._data["updated_at"] = utcnow()
-        self.store.instances.put(instance.obj_data())
-        down = {k: instance.obj_data()[k] for k in changes if k not in CHILD_OWNED}
+        data = instance.obj_data()
+        written = {k: data[k] for k in changes | {"updated_at"}}
+        if self.store.instances.update_fields(instance.uuid, written) is None:
+            self.store.instances.put(data)
+        down = {k: data[k] for k in changes if k not in CHILD_OWNED}
         if down and instance.cell_name and not instance.deleted:
             self.router.cast(instance.cell_name, "instance_update",
                              {"uuid": instance.uuid, "changes": down})

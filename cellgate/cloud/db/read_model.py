@@ -70,6 +70,18 @@ class InstanceReadModel:
             if conn.execute(_UPDATE, params).rowcount == 0:
                 conn.execute(_INSERT, params)
 
+    def update_fields(self, uuid: str, fields: dict[str, Any]) -> dict[str, Any] | None:
+        """Write only ``fields`` of a stored instance (a change made at the top), in one
+        transaction, so a sync-up that landed since the caller read the row is kept; returns
+        the stored data afterwards, or None when the instance is unknown."""
+        with self.db.write() as conn:
+            row = conn.execute(_SYNC_STATE, {"uuid": uuid}).first()
+            if row is None:
+                return None
+            merged = {**json.loads(row.data), **fields}
+            conn.execute(_UPDATE, upsert_params("uuid", uuid, _columns(merged)))
+            return merged
+
     def apply_sync(self, data: dict[str, Any], *, heal: bool = False) -> bool:
         """Apply a child cell's copy; False when a guard refuses it.
 

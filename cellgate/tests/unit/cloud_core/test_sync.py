@@ -65,6 +65,21 @@ class ReadModelGuardTest(testtools.TestCase):
         self.assertEqual(("renamed", {"k": "v"}, "stopped"),
                          (stored["name"], stored["metadata"], stored["vm_state"]))
 
+    def test_top_edit_keeps_a_sync_that_landed_after_the_read(self) -> None:
+        self.model.apply_sync(data(1, task_state="spawning"))
+        read_before_sync = self.model.get("u-1")
+        self.model.apply_sync(data(2, vm_state="active", task_state=None))
+        read_before_sync["metadata"] = {"k": "v"}
+        self.model.update_fields("u-1", {"metadata": read_before_sync["metadata"]})
+        stored = self.model.get("u-1")
+        self.assertEqual(("active", None, 2, {"k": "v"}),
+                         (stored["vm_state"], stored["task_state"], stored["sync_seq"],
+                          stored["metadata"]))
+
+    def test_top_edit_of_unknown_instance_writes_nothing(self) -> None:
+        self.assertIsNone(self.model.update_fields("u-404", {"name": "x"}))
+        self.assertIsNone(self.model.get("u-404"))
+
     def test_listing_hides_deleted_unless_changes_since(self) -> None:
         self.model.apply_sync(data(1, vm_state="deleted", deleted=True))
         self.assertEqual([], self.model.query())

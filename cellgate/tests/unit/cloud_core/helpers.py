@@ -40,7 +40,7 @@ def admin() -> RequestContext:
                           microversion="2.61")
 
 
-def wait_for(predicate: Any, timeout: float = 5.0, what: str = "condition") -> Any:
+def wait_for(predicate: Any, timeout: float = 15.0, what: str = "condition") -> Any:
     """Poll ``predicate`` until it returns something truthy; fail after ``timeout``."""
     deadline = time.monotonic() + timeout
     delay = 0.0005
@@ -55,7 +55,7 @@ def wait_for(predicate: Any, timeout: float = 5.0, what: str = "condition") -> A
 
 
 def wait_for_status(api: ComputeAPI, ctx: RequestContext, uuid: str, *statuses: str,
-                    timeout: float = 5.0) -> dict[str, Any]:
+                    timeout: float = 15.0) -> dict[str, Any]:
     """Wait until the server's status is one of ``statuses`` (and no task is pending)."""
     def check() -> Any:
         record = api.get_server(ctx, uuid)
@@ -65,7 +65,7 @@ def wait_for_status(api: ComputeAPI, ctx: RequestContext, uuid: str, *statuses: 
 
 
 def wait_for_deleted(api: ComputeAPI, ctx: RequestContext, uuid: str,
-                     timeout: float = 5.0) -> None:
+                     timeout: float = 15.0) -> None:
     from cellgate.cloud.exceptions import InstanceNotFound
 
     def gone() -> bool:

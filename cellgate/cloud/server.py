@@ -7,6 +7,7 @@ removes ready.json.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -128,6 +129,7 @@ def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
         raise ServeError(f"cannot open the cloud's databases: {error}; fix: check --db-url "
                          f"and that {state} is writable")
     server = None
+    gc_thresholds = None
     try:
         try:
             passwords = cloud.start(read_passwords(clouds_yaml))
@@ -153,13 +155,33 @@ def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
                   f"  identity: {identity_url}\n  compute:  {compute_url}\n"
                   f"  image:    {image_url}\n  clouds.yaml: {clouds_yaml}\n")
         out.flush()
+        gc_thresholds = _tune_gc_for_serving()
         _serve_until_stopped(server)
     finally:
+        if gc_thresholds is not None:
+            gc.unfreeze()
+            gc.set_threshold(*gc_thresholds)
         if server is not None:
             server.close()
         cloud.stop()
         ready.unlink(missing_ok=True)
     return 0
+
+
+# A detail listing of 1,000 servers allocates some 100,000 objects; with the default
+# thresholds that triggers collections of the older generations mid-request, which tripled
+# the p95 of the listing (about 14 ms -> 45 ms measured in-process). Fewer, larger young
+# collections remove that tail; objects alive at start-up are frozen out of collection.
+SERVING_GC_THRESHOLDS = (20000, 20, 50)
+
+
+def _tune_gc_for_serving() -> tuple[int, int, int]:
+    """Freeze start-up objects and set serving thresholds; returns the previous ones."""
+    previous = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*SERVING_GC_THRESHOLDS)
+    return previous
 
 
 def _serve_until_stopped(server: Any) -> None:

@@ -15,8 +15,10 @@ import sys
 import textwrap
 
 import fixtures
+import requests
 import testtools
 
+from cellgate.cloud.process import CloudProcess
 from cellgate.harness.testids import area_of
 from cellgate.harness.testlist import list_tests
 
@@ -187,3 +189,34 @@ class GateUsageTest(_GateCli):
         self.assertEqual(2, proc.returncode)
         self.assertIn("unknown gate job 'nope'", proc.stderr)
         self.assertIn("cells-single", proc.stderr)
+
+
+class GateAgainstRunningCloudTest(_GateCli):
+    """`gate --config` runs the suite against a cloud it did not start (as a real cloud)."""
+
+    def cellgate(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "cellgate", *args], cwd=self.dir,
+                              capture_output=True, text=True, timeout=120,
+                              stdin=subprocess.DEVNULL)
+
+    def test_generated_config_runs_the_suite(self) -> None:
+        cloud = self.useFixture(CloudProcess(topology="single-cell"))
+        config = os.path.join(self.dir, "running.conf")
+        generated = self.cellgate(
+            "config", "generate", "--clouds-yaml", cloud.clouds_yaml,
+            "--admin-cloud", "cellgate-admin", "--member-cloud", "cellgate-member1",
+            "--member-peer-cloud", "cellgate-member2", "--alt-cloud", "cellgate-member3",
+            "--cells", "1", "-o", config)
+        self.assertEqual(0, generated.returncode, generated.stderr)
+        checked = self.cellgate("config", "check", config)
+        self.assertEqual(0, checked.returncode, checked.stdout + checked.stderr)
+        chosen = self.pick(r"\.api\.identity\.test_tokens\.", 4)
+        proc = self.gate("--config", config, "--filter",
+                         "^(" + "|".join(re.escape(t) for t in chosen) + ")$")
+        self.assertEqual(0, proc.returncode, proc.stdout + proc.stderr)
+        summary = self.summary()
+        self.assertEqual((4, 0), (summary["counts"]["passed"], summary["counts"]["failed"]),
+                         summary["counts"])
+        self.assertEqual(sorted(chosen), sorted(t["id"] for t in summary["tests"]))
+        still_up = requests.get(cloud.identity_url, timeout=10)
+        self.assertEqual(200, still_up.status_code, "the gate stopped a cloud it did not start")

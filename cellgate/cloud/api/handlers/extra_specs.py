@@ -8,7 +8,7 @@ from cellgate.cloud.api import policy
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import flavors as schemas
-from cellgate.cloud.api.validation import validate
+from cellgate.cloud.api.validation import invalid_input, validate
 
 
 def _as_strings(specs: dict) -> dict[str, str]:
@@ -18,8 +18,7 @@ def _as_strings(specs: dict) -> dict[str, str]:
             value = str(value)
         out[key] = value if isinstance(value, str) else str(value)
         if len(out[key]) > 255:
-            raise HTTPError(400, "Invalid input for field/attribute %s. Value: %s. "
-                                 "'%s' is too long" % (key, value, value))
+            raise invalid_input(key, value, f"'{value}' is too long")
     return out
 
 

@@ -59,12 +59,16 @@ class SchemaTest(testtools.TestCase):
         error = self._error(flavor_schemas.CREATE, {"flavor": {"name": "f", "ram": "x",
                                                                "vcpus": 1, "disk": 0}})
         self.assertEqual(400, error.status)
-        self.assertIn("Invalid input for field/attribute flavor/ram", error.message)
+        self.assertEqual("Invalid input for field/attribute ram. Value: x. 'x' does not match "
+                         "'^[0-9]*$'", error.message)
 
     def test_missing_required(self):
         error = self._error(server_schemas.CREATE_V237, {"server": {
             "name": "s", "flavorRef": "1", "imageRef": "6a9b2c9e-6b6c-4f5e-9d5b-2b1b8f6a0c11"}})
-        self.assertIn("'networks' is a required property", error.message)
+        self.assertTrue(error.message.startswith(
+            "Invalid input for field/attribute server. Value: {'name': 's', "), error.message)
+        self.assertTrue(error.message.endswith(". 'networks' is a required property"),
+                        error.message)
 
     def test_additional_property(self):
         error = self._error(server_schemas.UPDATE, {"server": {"description": "d"}})
@@ -74,7 +78,14 @@ class SchemaTest(testtools.TestCase):
     def test_too_long_name(self):
         error = self._error(server_schemas.CREATE, {"server": {"name": "x" * 256,
                                                                "flavorRef": "1"}})
-        self.assertIn("server/name", error.message)
+        self.assertTrue(error.message.startswith("Invalid input for field/attribute name. "
+                                                 "Value: xxx"), error.message)
+        self.assertTrue(error.message.endswith("' is too long"), error.message)
+
+    def test_formats_are_checked(self):
+        error = self._error(server_schemas.UPDATE, {"server": {"accessIPv4": "not-an-ip"}})
+        self.assertEqual("Invalid input for field/attribute accessIPv4. Value: not-an-ip. "
+                         "'not-an-ip' is not a 'ipv4'", error.message)
 
     def test_extra_spec_update_needs_exactly_one_key(self):
         self._error(flavor_schemas.EXTRA_SPEC_UPDATE, {})

@@ -86,6 +86,16 @@ class ServersNegativeTest(base.BaseComputeTest):
         self.assertRaises(lib_exc.BadRequest, self.client.update_server, self.server["id"],
                           name="b" * 256)
 
+    @decorators.idempotent_id('2f4b1613-c18d-4ccd-95f5-15a2085de401')
+    def test_update_with_malformed_access_ipv4_is_400(self):
+        self.assertRaises(lib_exc.BadRequest, self.client.update_server, self.server["id"],
+                          accessIPv4="300.1.2")
+
+    @decorators.idempotent_id('45abf9df-80d7-4efd-b5ca-c089bdd06717')
+    def test_create_with_malformed_access_ipv6_is_400(self):
+        body = self._body(accessIPv6="not:an:ipv6:address:at:all:::")
+        self.assertRaises(lib_exc.BadRequest, self._create, body)
+
     @decorators.idempotent_id('49015def-bc82-4764-89ef-e34535f891ab')
     def test_show_unknown_server_is_404(self):
         self.assertRaises(lib_exc.NotFound, self.client.show_server, data_utils.rand_uuid())

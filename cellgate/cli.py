@@ -51,6 +51,9 @@ def _add_gate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--concurrency", type=int, default=None, help="stestr workers (default: job's)")
     p.add_argument("--filter", default=None, help="extra regex that test ids must match")
     p.add_argument("--skiplist", default=None, help="skiplist to apply (overrides the job's)")
+    p.add_argument("--run-listed", action="store_true",
+                   help="run the listed tests too (they still count as skipped by list) and "
+                        "report the skiplist entries that now pass")
     p.set_defaults(func=_run_gate)
 
 
@@ -59,7 +62,8 @@ def _run_gate(args: argparse.Namespace) -> int:
 
     return run_gate(job=args.job, job_file=args.job_file, config=args.config,
                     output=args.output, concurrency=args.concurrency,
-                    test_filter=args.filter, skiplist=args.skiplist)
+                    test_filter=args.filter, skiplist=args.skiplist,
+                    run_listed=args.run_listed)
 
 
 def _add_config(sub: argparse._SubParsersAction) -> None:

@@ -30,6 +30,7 @@ import testtools
 
 from cellgate.errors import CellgateError
 from cellgate.harness.jobs import DEFAULT_TEST_FILTER, GateJob, find_job, load_job
+from cellgate.harness.listed import fold_listed_outcomes, now_passing_entries
 from cellgate.harness.runner import run_tests
 from cellgate.harness.skiplist import (
     Skiplist,
@@ -178,8 +179,11 @@ def _run_on_reference_cloud(gate_job: GateJob, topology: Any, *, config_path: Pa
 def run_gate(*, job: str | None = None, job_file: str | None = None, config: str | None = None,
              output: str | None = None, concurrency: int | None = None,
              test_filter: str | None = None, skiplist: str | None = None,
-             out: TextIO | None = None) -> int:
+             run_listed: bool = False, out: TextIO | None = None) -> int:
     """Run the gate for one job (or against one existing cloud) and return the exit code.
+
+    `run_listed` runs the tests the skiplist lists as well; they still count as skipped by
+    list (the vote is unchanged) and the summary names the entries that now pass.
 
     Writes `results.subunit`, `summary.json`, the config and the resolved skips to `output`
     (default `gate-output/<job>/`). Raises CellgateError when the gate cannot run.
@@ -208,7 +212,7 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
         check_matches(the_skiplist, all_tests)
     selected = select_tests(all_tests, gate_job.test_filter or DEFAULT_TEST_FILTER, test_filter)
     resolved = resolve_skiplist(the_skiplist, selected) if the_skiplist else {}
-    resolved_path = write_resolved(output_dir / RESOLVED_NAME, resolved)
+    resolved_path = write_resolved(output_dir / RESOLVED_NAME, {} if run_listed else resolved)
     out.write(f"cellgate gate: job {gate_job.name} "
               f"({'voting' if gate_job.voting else 'non-voting'}), "
               f"{len(selected)} of {len(all_tests)} tests selected, {len(resolved)} on the "
@@ -229,13 +233,18 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
         outcomes = _run_on_reference_cloud(gate_job, topology, config_path=config_path,
                                            resolved_path=resolved_path, selected=selected,
                                            output=output_dir, concurrency=workers, out=out)
+    extra: dict[str, Any] = {}
+    if run_listed:
+        outcomes = fold_listed_outcomes(outcomes, resolved, selected)
+        extra["now_passing_entries"] = now_passing_entries(outcomes, resolved)
     summary = build_summary(outcomes, job=gate_job.name, voting=gate_job.voting,
                             topology=gate_job.topology, duration=time.monotonic() - started,
                             started_at=started_at,
                             extra={"description": gate_job.description,
                                    "skiplist": str(gate_job.skiplist)
                                    if gate_job.skiplist else None,
-                                   "selected": len(selected), "concurrency": workers})
+                                   "selected": len(selected), "concurrency": workers,
+                                   "run_listed": run_listed, **extra})
     (output_dir / SUMMARY_NAME).write_text(json.dumps(summary, indent=2) + "\n",
                                            encoding="utf-8")
     out.write(format_summary(summary))

@@ -211,13 +211,15 @@ def check_matches(skiplist: Skiplist, test_ids: list[str]) -> None:
 
 
 def resolve_skiplist(skiplist: Skiplist, test_ids: list[str]) -> dict[str, dict[str, str]]:
-    """Map each skipped test id to `{reason, bug, area, file}`; the first matching entry wins."""
+    """Map each skipped test id to `{reason, bug, area, file, entry}`; the first matching
+    entry wins."""
     resolved: dict[str, dict[str, str]] = {}
     for test_id in test_ids:
         for entry in skiplist.entries:
             if entry.matches(test_id):
                 resolved[test_id] = {"reason": entry.reason, "bug": entry.bug,
-                                     "area": entry.area, "file": skiplist.name}
+                                     "area": entry.area, "file": skiplist.name,
+                                     "entry": entry.label}
                 break
     return resolved
 

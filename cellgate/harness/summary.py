@@ -44,6 +44,7 @@ class TestOutcome:
     bug: str | None = None
     skiplist: str | None = None
     details: str | None = None
+    listed_result: str | None = None  # a listed test run anyway (--run-listed): what it did
 
     __test__ = False  # a record, not a test case (for runners that collect Test* names)
 
@@ -183,6 +184,8 @@ def format_result_line(outcome: TestOutcome) -> str:
         line += f"  ({outcome.skip_reason})"
     elif outcome.status == SKIPPED_BY_LIST:
         line += f"  ({outcome.skip_reason}; bug {outcome.bug})"
+        if outcome.listed_result:
+            line += f" [ran anyway: {outcome.listed_result}]"
     return line
 
 
@@ -203,6 +206,11 @@ def format_summary(summary: dict[str, Any], *, traceback_lines: int = 20) -> str
         out += ["", "Skipped by list:"]
         out += [f"  {t['id']}\n      {t['skip_reason']} (bug {t['bug']}, {t['skiplist']})"
                 for t in listed]
+    now_passing = summary.get("now_passing_entries")
+    if now_passing:
+        out += ["", "Skiplist entries whose tests all pass now (remove them):"]
+        out += [f"  {e['file']} {e['entry']} (bug {e['bug']}): {len(e['tests'])} test(s)"
+                for e in now_passing]
     failed = [t for t in tests if t["status"] == FAILED]
     if failed:
         out += ["", "Failures:"]

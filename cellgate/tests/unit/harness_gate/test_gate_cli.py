@@ -107,6 +107,28 @@ class GateVoteTest(_GateCli):
         self.assertNotIn("Traceback", proc.stderr)
         self.assertTrue(os.path.getsize(os.path.join(self.output, "results.subunit")) > 0)
 
+    def test_run_listed_keeps_the_vote_and_names_entries_that_now_pass(self) -> None:
+        passing = self.pick(r"\.api\.identity\.test_tokens\.", 2)
+        failing = self.pick(r"\.api\.servers\.test_servers\.ServersTest\.", 1)[0]
+        uuid = re.search(r"\[id-([0-9a-f-]{36})", passing[0]).group(1)
+        skips = (f"skips:\n  - {{id: {uuid}, reason: was flaky, bug: B1, "
+                 f"area: {area_of(passing[0])}}}\n"
+                 f"  - {{regex: {json.dumps(re.escape(failing))}, reason: boots fail, "
+                 f"bug: B2, area: servers}}\n")
+        job = self.job(tests=passing + [failing], fail_spawns=True, skips=skips)
+        proc = self.gate("--job-file", job, "--run-listed")
+        self.assertEqual(0, proc.returncode, proc.stdout + proc.stderr)
+        summary = self.summary()
+        self.assertEqual((1, 0, 2), (summary["counts"]["passed"], summary["counts"]["failed"],
+                                     summary["counts"]["skipped_by_list"]))
+        ran = {t["id"]: t.get("listed_result") for t in summary["tests"]}
+        self.assertEqual(("passed", "failed", None),
+                         (ran[passing[0]], ran[failing], ran[passing[1]]))
+        self.assertEqual([{"file": "skips.yaml", "entry": f"entry 0 (id {uuid})", "bug": "B1",
+                           "tests": [passing[0]]}], summary["now_passing_entries"])
+        self.assertIn("Skiplist entries whose tests all pass now (remove them):", proc.stdout)
+        self.assertIn(f"skips.yaml entry 0 (id {uuid}) (bug B1): 1 test(s)", proc.stdout)
+
     def test_list_skipped_tests_are_reported_with_reason(self) -> None:
         tests = self.pick(r"\.api\.identity\.", 3)
         listed = tests[0]

@@ -103,7 +103,8 @@ class SkiplistTest(testtools.TestCase):
         resolved = sl.resolve_skiplist(skiplist, TESTS)
         self.assertEqual({TESTS[1], TESTS[2]}, set(resolved))
         self.assertEqual({"reason": "boot is broken", "bug": "https://bugs.example.org/1",
-                          "area": "servers", "file": "cells-single.yaml"}, resolved[TESTS[1]])
+                          "area": "servers", "file": "cells-single.yaml",
+                          "entry": f"entry 0 (id {UUID_B})"}, resolved[TESTS[1]])
         self.assertEqual("42", resolved[TESTS[2]]["bug"])
         written = sl.write_resolved(f"{self.dir}/out/resolved.json", resolved)
         self.assertEqual(resolved, json.loads(written.read_text()))

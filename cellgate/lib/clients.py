@@ -9,7 +9,6 @@ from tempest.lib.common import rest_client
 from tempest.lib.services.compute import (
     flavors_client,
     hypervisor_client,
-    servers_client,
     services_client,
     versions_client,
 )
@@ -17,6 +16,7 @@ from tempest.lib.services.identity.v3 import identity_client, token_client
 from tempest.lib.services.image.v2 import images_client
 
 from cellgate.lib.credentials import Credentials
+from cellgate.lib.servers_client import ServersClient
 
 RAW_SERVICES = ("compute", "identity", "image")
 
@@ -69,9 +69,9 @@ class Clients:
         return self.auth_provider.credentials.user_id
 
     @functools.cached_property
-    def servers_client(self) -> servers_client.ServersClient:
+    def servers_client(self) -> ServersClient:
         """Compute servers (and server actions)."""
-        return servers_client.ServersClient(**self._params("compute"))
+        return ServersClient(**self._params("compute"))
 
     @functools.cached_property
     def flavors_client(self) -> flavors_client.FlavorsClient:

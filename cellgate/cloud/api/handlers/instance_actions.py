@@ -8,6 +8,7 @@ from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.handlers import params
 from cellgate.cloud.api.request import ApiRequest, json_response
 from cellgate.cloud.api.views import hosts as views
+from cellgate.cloud.api.views.common import next_link
 
 
 def _check(server_id: str) -> None:
@@ -16,10 +17,16 @@ def _check(server_id: str) -> None:
 
 
 def index(req: ApiRequest, server_id: str) -> Response:
-    """GET /servers/{id}/os-instance-actions."""
+    """GET /servers/{id}/os-instance-actions; from 2.58 paged by limit/marker (with a `links`
+    next link on a full page) and filtered by changes-since (the action's updated_at)."""
     _check(server_id)
-    limit, marker = params.limit_and_marker(req) if req.version >= "2.58" else (None, None)
+    paged = req.version >= "2.58"
+    limit, marker = params.limit_and_marker(req) if paged else (None, None)
+    since = params.timestamp(req, "changes-since") if paged else None
     actions = req.deps.compute_api.list_instance_actions(req.context, server_id)
+    if since is not None:
+        actions = [a for a in actions
+                   if (a.get("updated_at") or a.get("start_time")) >= since]
     if marker is not None:
         ids = [a["request_id"] for a in actions]
         if marker not in ids:
@@ -27,8 +34,13 @@ def index(req: ApiRequest, server_id: str) -> Response:
         actions = actions[ids.index(marker) + 1:]
     if limit is not None:
         actions = actions[:limit]
-    return json_response({"instanceActions": [views.instance_action(a, req.version)
-                                              for a in actions]})
+    body = {"instanceActions": [views.instance_action(a, req.version) for a in actions]}
+    if paged and actions and len(actions) == (limit if limit is not None else params.MAX_LIMIT):
+        query = {k: v for k, v in req.http.args.items() if k != "marker"}
+        body["links"] = next_link(req.base_url,
+                                  f"/compute/v2.1/servers/{server_id}/os-instance-actions",
+                                  query, actions[-1]["request_id"])
+    return json_response(body)
 
 
 def show(req: ApiRequest, server_id: str, request_id: str) -> Response:

@@ -92,3 +92,64 @@ class InstanceActionsTest(base.BaseComputeTest):
         request_id = self._actions()[0]["request_id"]
         self.assertRaises(lib_exc.NotFound, alt.show_instance_action, self.server["id"],
                           request_id)
+
+
+class InstanceActionsPagingTest(base.BaseComputeTest):
+    """2.58: the action list pages by limit/marker and filters by changes-since."""
+
+    required_features = ("instance_actions", "stop_start")
+    microversion = "2.58"
+    roles = ("member",)
+
+    @classmethod
+    def resource_setup(cls):
+        super().resource_setup()
+        cls.client = cls.os_member.servers_client
+        cls.server = cls.create_test_server()
+        sid = cls.server["id"]
+        cls.client.stop_server(sid)
+        cls.wait_for_server_status(sid, "SHUTOFF")
+        cls.client.start_server(sid)
+        cls.wait_for_server_status(sid, "ACTIVE")
+
+    def _list(self, **params):
+        return self.client.list_instance_actions(self.server["id"], **params)
+
+    @decorators.idempotent_id('4a74d54f-f903-4118-ab88-9ab8c6b83292')
+    def test_actions_carry_updated_at(self):
+        actions = self._list()["instanceActions"]
+        self.assertEqual(["start", "stop", "create"], [a["action"] for a in actions])
+        for action in actions:
+            self.assertGreaterEqual(action["updated_at"], action["start_time"])
+
+    @decorators.idempotent_id('0a205e5c-4637-4f87-91dd-b36171db55bf')
+    def test_limit_and_marker_walk_the_list(self):
+        everything = [a["request_id"] for a in self._list()["instanceActions"]]
+        first = self._list(limit=2)
+        self.assertEqual(everything[:2], [a["request_id"] for a in first["instanceActions"]])
+        next_links = [link for link in first.get("links", []) if link["rel"] == "next"]
+        self.assertEqual(1, len(next_links), first)
+        self.assertIn(f"marker={everything[1]}", next_links[0]["href"])
+        rest = self._list(limit=2, marker=everything[1])
+        self.assertEqual(everything[2:], [a["request_id"] for a in rest["instanceActions"]])
+        self.assertNotIn("links", rest)  # a short page is the last one
+
+    @decorators.idempotent_id('cb2d8a1b-0f54-4e9a-bbb9-243f6d174ef7')
+    def test_changes_since_filters_by_update_time(self):
+        actions = self._list()["instanceActions"]
+        newest = max(a["updated_at"] for a in actions)
+        recent = self._list(**{"changes-since": newest})["instanceActions"]
+        self.assertEqual([a["request_id"] for a in actions if a["updated_at"] >= newest],
+                         [a["request_id"] for a in recent])
+        self.assertNotEqual([], recent)
+        self.assertEqual([], self._list(**{"changes-since": "2999-01-01T00:00:00Z"})[
+            "instanceActions"])
+
+    @decorators.idempotent_id('721e1da5-124a-4eae-86d7-4bdaf9f15058')
+    def test_unknown_marker_is_400(self):
+        self.assertRaises(lib_exc.BadRequest, self._list,
+                          marker="req-" + data_utils.rand_uuid())
+
+    @decorators.idempotent_id('90ea28e4-ed6d-4ec5-8084-31d7515ac452')
+    def test_bad_changes_since_is_400(self):
+        self.assertRaises(lib_exc.BadRequest, self._list, **{"changes-since": "yesterday"})

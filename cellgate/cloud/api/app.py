@@ -39,14 +39,15 @@ class CloudApp:
             try:
                 response = self._dispatch(http, service, state)
             except HTTPError as error:
-                response = _error_response(service, error)
+                response = _error_response(http, service, error)
             except microversion.MicroversionError as error:
-                response = _error_response(service, HTTPError(error.status, error.message))
+                response = _error_response(http, service,
+                                           HTTPError(error.status, error.message))
             except exc.CloudError as error:
-                response = _error_response(service, faults.translate(error))
+                response = _error_response(http, service, faults.translate(error))
         except Exception:  # the last wrapper: never leak a traceback to the client
             LOG.exception("Unexpected error serving %s %s", http.method, http.full_path)
-            response = _error_response(service, HTTPError(
+            response = _error_response(http, service, HTTPError(
                 500, "Unexpected API Error. Please report this at "
                      "http://bugs.launchpad.net/nova/ and attach the Nova API log if possible."))
         version = state.get("version")
@@ -92,14 +93,15 @@ class CloudApp:
         return handler(req, **url_args)
 
 
-def _error_response(service: str, error: HTTPError) -> Response:
+def _error_response(http: Request, service: str, error: HTTPError) -> Response:
     if service == "identity" or error.status == 401:
         body = keystone_error(error.status, error.message)
     else:
         body = nova_fault(error.status, error.message)
     response = json_response(body, status=error.status, headers=error.headers)
     if error.status == 401:
-        response.headers["WWW-Authenticate"] = "Keystone uri=\"/identity\""
+        # as keystonemiddleware: where to get a token, as an absolute URL
+        response.headers["WWW-Authenticate"] = f'Keystone uri="{http.host_url}identity"'
     return response
 
 

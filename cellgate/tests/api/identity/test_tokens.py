@@ -161,6 +161,8 @@ class ComputeAuthTest(base.BaseComputeTest):
         resp, _ = self.os_member.rest_client("compute").raw_request(
             url, "GET", headers={"Accept": "application/json"})
         self.assertEqual(401, resp.status)
+        # keystonemiddleware says where to authenticate, as an absolute URL
+        self.assertRegex(resp.get("www-authenticate", ""), r'^Keystone uri="https?://[^"]+"$')
 
     @decorators.idempotent_id('e235b3d6-cea3-4217-8360-d446aa4317ea')
     def test_bad_token_on_compute_is_401(self):

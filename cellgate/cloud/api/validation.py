@@ -22,15 +22,29 @@ def invalid_input(field: Any, value: Any, message: str) -> HTTPError:
                      % (field, value, message))
 
 
-def validate(validator: Draft4Validator, body: Any) -> None:
-    """Raise HTTPError(400) with Nova's message when `body` does not match.
+def _first_error(validator: Draft4Validator, body: Any) -> Any:
+    # Nova and Keystone both report the first error jsonschema finds, not the "best" one
+    return next(iter(validator.iter_errors(body)), None)
 
-    Like Nova, it reports the first error jsonschema finds; an error inside the body names
-    the innermost field (a missing key names the object that lacks it).
-    """
-    error = next(iter(validator.iter_errors(body)), None)
+
+def validate(validator: Draft4Validator, body: Any) -> None:
+    """Raise HTTPError(400) with Nova's message when `body` does not match: an error inside
+    the body names the innermost field (a missing key names the object that lacks it)."""
+    error = _first_error(validator, body)
     if error is None:
         return
     if error.path:
         raise invalid_input(error.path[-1], error.instance, error.message)
+    raise HTTPError(400, error.message)
+
+
+def validate_identity(validator: Draft4Validator, body: Any) -> None:
+    """Raise HTTPError(400) with Keystone's wording when `body` does not match: the whole
+    path of the field, slash-joined (without the schema dump Keystone appends)."""
+    error = _first_error(validator, body)
+    if error is None:
+        return
+    if error.path:
+        raise HTTPError(400, "Invalid input for field '%s': %s"
+                        % ("/".join(str(p) for p in error.path), error.message))
     raise HTTPError(400, error.message)

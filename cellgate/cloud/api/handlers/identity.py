@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import identity as schemas
-from cellgate.cloud.api.validation import validate
+from cellgate.cloud.api.validation import validate_identity
 from cellgate.cloud.api.views import identity as views
 from cellgate.cloud.identity import IdentityError, TokenInfo
 
@@ -15,7 +15,7 @@ from cellgate.cloud.identity import IdentityError, TokenInfo
 def issue(req: ApiRequest) -> Response:
     """POST /identity/v3/auth/tokens: 201 with X-Subject-Token and the token body."""
     body = req.json_body()
-    validate(schemas.AUTH, body)
+    validate_identity(schemas.AUTH, body)
     auth = body["auth"]
     methods = auth["identity"]["methods"]
     if methods != ["password"] or "password" not in auth["identity"]:

@@ -9,7 +9,7 @@ from cellgate.cloud.api import errors, faults
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.schemas import flavors as flavor_schemas
 from cellgate.cloud.api.schemas import servers as server_schemas
-from cellgate.cloud.api.validation import validate
+from cellgate.cloud.api.validation import validate, validate_identity
 
 
 class TranslateTest(testtools.TestCase):
@@ -81,6 +81,14 @@ class SchemaTest(testtools.TestCase):
         self.assertTrue(error.message.startswith("Invalid input for field/attribute name. "
                                                  "Value: xxx"), error.message)
         self.assertTrue(error.message.endswith("' is too long"), error.message)
+
+    def test_identity_errors_use_keystone_wording(self):
+        from cellgate.cloud.api.schemas import identity as identity_schemas
+
+        error = self.assertRaises(HTTPError, validate_identity, identity_schemas.AUTH,
+                                  {"auth": {"identity": {}}})
+        self.assertEqual("Invalid input for field 'auth/identity': 'methods' is a required "
+                         "property", error.message)
 
     def test_formats_are_checked(self):
         error = self._error(server_schemas.UPDATE, {"server": {"accessIPv4": "not-an-ip"}})

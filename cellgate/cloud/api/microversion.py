@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import microversion_parse
+
 MIN_VERSION = "2.1"
 MAX_VERSION = "2.61"
 SERVICE_TYPE = "compute"
@@ -82,22 +84,14 @@ MAX_API_VERSION = APIVersion.parse(MAX_VERSION)
 
 
 def requested_version_text(headers) -> str | None:
-    """Return the compute version the request asks for, or None when it names none.
+    """The compute version the request asks for ('X.Y' or 'latest'), or None when it names
+    none. Read by microversion_parse exactly as Nova reads it: the standard header first (the
+    last `compute` entry wins; an entry without a version is ignored), then the legacy one.
 
-    `headers` is any mapping with case-insensitive `get` (Werkzeug's Headers).
+    `headers` is any mapping of header names to values (Werkzeug's Headers).
     """
-    value = headers.get(HEADER)
-    if value:
-        for item in value.split(","):
-            parts = item.strip().split(None, 1)
-            if len(parts) == 2 and parts[0].lower() == SERVICE_TYPE:
-                return parts[1].strip()
-            if len(parts) == 1 and parts[0].lower() == SERVICE_TYPE:
-                raise MicroversionError(400, "Invalid OpenStack-API-Version header: %s" % value)
-    legacy = headers.get(LEGACY_HEADER)
-    if legacy:
-        return legacy.strip()
-    return None
+    return microversion_parse.get_version(dict(headers.items()), service_type=SERVICE_TYPE,
+                                          legacy_headers=[LEGACY_HEADER])
 
 
 def negotiate(headers) -> APIVersion:

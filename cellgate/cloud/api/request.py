@@ -6,10 +6,10 @@ building JSON responses.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from werkzeug.wrappers import Request, Response
 
 from cellgate.cloud.api.errors import HTTPError
@@ -19,23 +19,15 @@ from cellgate.cloud.context import RequestContext
 MAX_BODY_BYTES = 256 * 1024
 MAX_BODY_DEPTH = 32  # no API body nests deeper; deeper ones would only strain validation
 
-try:  # orjson is optional; it makes large listings (1,000 servers) several times cheaper
-    import orjson
 
-    def _dumps(body: Any) -> bytes:
-        return orjson.dumps(body)
+def _dumps(body: Any) -> bytes:
+    # orjson: a 1,000-server listing encodes several times faster than with json
+    return orjson.dumps(body)
 
-    def _loads(data: bytes) -> Any:
-        # orjson refuses NaN, lone surrogates and nesting deeper than 1024 by itself
-        return orjson.loads(data)
-except ImportError:  # pragma: no cover - depends on the environment
-    def _dumps(body: Any) -> bytes:
-        return json.dumps(body, separators=(",", ":")).encode("utf-8")
 
-    def _loads(data: bytes) -> Any:
-        body = json.loads(data)
-        json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")  # surrogates
-        return body
+def _loads(data: bytes) -> Any:
+    # orjson refuses NaN, lone surrogates and nesting deeper than 1024 by itself
+    return orjson.loads(data)
 
 
 @dataclass

@@ -41,6 +41,15 @@ class NegotiateTest(testtools.TestCase):
         headers = Headers({"OpenStack-API-Version": "volume 3.5"})
         self.assertEqual(mv.MIN_API_VERSION, mv.negotiate(headers))
 
+    def test_several_entries_last_compute_one_wins(self):
+        headers = Headers({"OpenStack-API-Version": "compute 2.10, volume 3.5, compute 2.20"})
+        self.assertEqual(mv.APIVersion(2, 20), mv.negotiate(headers))
+
+    def test_compute_entry_without_version_is_ignored(self):
+        # as Nova (microversion_parse): not an error, the request gets the minimum
+        headers = Headers({"OpenStack-API-Version": "compute"})
+        self.assertEqual(mv.MIN_API_VERSION, mv.negotiate(headers))
+
     def test_out_of_range_is_406(self):
         for text in ("2.0", "2.62", "3.0", "1.1"):
             error = self.assertRaises(mv.MicroversionError, mv.negotiate,

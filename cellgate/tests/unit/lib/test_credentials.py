@@ -47,6 +47,13 @@ class FromCloudsYamlTest(testtools.TestCase):
                           creds.password))
         self.assertEqual("http://h/v3", creds.identity_v3_url)
 
+    def test_password_from_secure_yaml_beside_it(self):
+        self._write({"clouds": {"c1": {"auth": {"auth_url": "http://h/v3", "username": "u",
+                                                "project_name": "p"}}}})
+        with open(f"{self.dir}/secure.yaml", "w", encoding="utf-8") as handle:
+            yaml.safe_dump({"clouds": {"c1": {"auth": {"password": "kept-apart"}}}}, handle)
+        self.assertEqual("kept-apart", Credentials.from_clouds_yaml(self.path, "c1").password)
+
     def test_missing_file(self):
         error = self.assertRaises(CredentialsError, Credentials.from_clouds_yaml,
                                   f"{self.dir}/none.yaml", "c1")

@@ -17,7 +17,12 @@ from cellgate.cloud.api.views.common import next_link
 def _records(req: ApiRequest) -> list[dict]:
     records = req.deps.compute_api.list_hypervisors(req.context)
     if req.version >= "2.53":
+        params.only(req, "limit", "marker", "hypervisor_hostname_pattern", "with_servers")
         pattern = req.query_one("hypervisor_hostname_pattern")
+        if pattern is not None and ("limit" in req.http.args or "marker" in req.http.args):
+            raise HTTPError(400, "Paging over hypervisors with the "
+                                 "hypervisor_hostname_pattern query parameter is not "
+                                 "supported.")
         if pattern is not None:
             records = [r for r in records if re.search(re.escape(pattern),
                                                        r["hypervisor_hostname"])]
@@ -87,6 +92,7 @@ def show(req: ApiRequest, hypervisor_id: str) -> Response:
     """GET /os-hypervisors/{id}."""
     policy.require_admin(req, "os_compute_api:os-hypervisors:show")
     if req.version >= "2.53":
+        params.only(req, "with_servers")
         if not params.is_uuid(hypervisor_id):
             raise HTTPError(400, "Invalid uuid %s" % hypervisor_id)
         ident: str | int = hypervisor_id

@@ -21,6 +21,8 @@ def index(req: ApiRequest, server_id: str) -> Response:
     next link on a full page) and filtered by changes-since (the action's updated_at)."""
     _check(server_id)
     paged = req.version >= "2.58"
+    if paged:
+        params.only(req, "limit", "marker", "changes-since")
     limit, marker = params.limit_and_marker(req) if paged else (None, None)
     since = params.timestamp(req, "changes-since") if paged else None
     actions = req.deps.compute_api.list_instance_actions(req.context, server_id)

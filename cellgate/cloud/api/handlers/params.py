@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
+from jsonschema import Draft4Validator
+
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.request import ApiRequest
 
@@ -87,3 +89,13 @@ def boolean(req: ApiRequest, name: str) -> bool | None:
         return False
     raise HTTPError(400, "Invalid input for query parameters %s. Value: %s. "
                          "Unrecognized value '%s'" % (name, raw, raw))
+
+
+def only(req: ApiRequest, *names: str) -> None:
+    """Refuse query parameters other than `names`, as Nova's strict query schemas do (for
+    example os-hypervisors from 2.53, os-instance-actions from 2.58)."""
+    schema = {"type": "object", "properties": {name: {} for name in names},
+              "additionalProperties": False}
+    error = next(iter(Draft4Validator(schema).iter_errors(dict(req.http.args))), None)
+    if error is not None:
+        raise HTTPError(400, error.message)

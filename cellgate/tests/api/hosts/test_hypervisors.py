@@ -74,6 +74,18 @@ class HypervisorsTest(base.BaseComputeTest):
         self.use_microversion("2.52")
         self.assertRaises(lib_exc.NotFound, self.client.show_hypervisor, "987654321")
 
+    @decorators.idempotent_id('73130d03-319d-460d-a7c7-dbca5cf97ea6')
+    def test_unknown_query_parameter_is_400(self):
+        # 2.53 made the list's query schema strict
+        self.assertRaises(lib_exc.BadRequest, self.client.list_hypervisors,
+                          cellgate_no_such_filter="1")
+
+    @decorators.idempotent_id('0cb084ef-3325-4730-9a59-9ea22407350d')
+    def test_hostname_pattern_with_paging_is_400(self):
+        name = self.client.list_hypervisors()["hypervisors"][0]["hypervisor_hostname"]
+        self.assertRaises(lib_exc.BadRequest, self.client.list_hypervisors,
+                          hypervisor_hostname_pattern=name, limit=1)
+
     @decorators.idempotent_id('a7295224-737e-4621-8f44-27d217cbb131')
     def test_member_cannot_see_hypervisors(self):
         member = self.os_member.hypervisor_client

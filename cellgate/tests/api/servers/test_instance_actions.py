@@ -153,3 +153,7 @@ class InstanceActionsPagingTest(base.BaseComputeTest):
     @decorators.idempotent_id('90ea28e4-ed6d-4ec5-8084-31d7515ac452')
     def test_bad_changes_since_is_400(self):
         self.assertRaises(lib_exc.BadRequest, self._list, **{"changes-since": "yesterday"})
+
+    @decorators.idempotent_id('a5515fec-5f4b-4c4b-90e7-caf3b4db68a5')
+    def test_unknown_query_parameter_is_400(self):
+        self.assertRaises(lib_exc.BadRequest, self._list, cellgate_no_such_filter="1")

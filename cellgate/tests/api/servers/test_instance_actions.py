@@ -9,6 +9,17 @@ from cellgate.lib import decorators
 from cellgate.tests import base
 
 
+def _stop_and_start(cls) -> dict[str, str | None]:
+    """Stop, then start the class's server, waiting for each; the request id of each."""
+    sid = cls.server["id"]
+    request_ids = {}
+    for action, call, status in (("stop", cls.client.stop_server, "SHUTOFF"),
+                                 ("start", cls.client.start_server, "ACTIVE")):
+        request_ids[action] = call(sid).response.get("x-openstack-request-id")
+        cls.wait_for_server_status(sid, status)
+    return request_ids
+
+
 class InstanceActionsTest(base.BaseComputeTest):
     """One server, stopped, started and rebooted during class set-up; events at 2.51."""
 
@@ -22,13 +33,7 @@ class InstanceActionsTest(base.BaseComputeTest):
         cls.client = cls.os_member.servers_client
         cls.server = cls.create_test_server()
         sid = cls.server["id"]
-        cls.request_ids = {}
-        resp = cls.client.stop_server(sid)
-        cls.request_ids["stop"] = resp.response.get("x-openstack-request-id")
-        cls.wait_for_server_status(sid, "SHUTOFF")
-        resp = cls.client.start_server(sid)
-        cls.request_ids["start"] = resp.response.get("x-openstack-request-id")
-        cls.wait_for_server_status(sid, "ACTIVE")
+        cls.request_ids = _stop_and_start(cls)
         resp = cls.client.reboot_server(sid, type="HARD")
         cls.request_ids["reboot"] = resp.response.get("x-openstack-request-id")
         cls.wait_for_server_status(sid, "ACTIVE")
@@ -106,11 +111,7 @@ class InstanceActionsPagingTest(base.BaseComputeTest):
         super().resource_setup()
         cls.client = cls.os_member.servers_client
         cls.server = cls.create_test_server()
-        sid = cls.server["id"]
-        cls.client.stop_server(sid)
-        cls.wait_for_server_status(sid, "SHUTOFF")
-        cls.client.start_server(sid)
-        cls.wait_for_server_status(sid, "ACTIVE")
+        _stop_and_start(cls)
 
     def _list(self, **params):
         return self.client.list_instance_actions(self.server["id"], **params)

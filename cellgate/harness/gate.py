@@ -244,6 +244,7 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
                                    "skiplist": str(gate_job.skiplist)
                                    if gate_job.skiplist else None,
                                    "selected": len(selected), "concurrency": workers,
+                                   "test_filter": test_filter,
                                    "run_listed": run_listed, **extra})
     (output_dir / SUMMARY_NAME).write_text(json.dumps(summary, indent=2) + "\n",
                                            encoding="utf-8")

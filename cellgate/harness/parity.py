@@ -88,6 +88,7 @@ def build_report(summaries: list[dict[str, Any]]) -> dict[str, Any]:
         jobs.append({"job": summary["job"], "voting": summary["voting"],
                      "topology": summary.get("topology"), "result": summary.get("result"),
                      "duration": summary.get("duration"), "counts": counts,
+                     "test_filter": summary.get("test_filter"),
                      "pass_ratio": _ratio(counts[PASSED], counts["total"])})
     return {
         "jobs": jobs,
@@ -182,6 +183,10 @@ def run_parity(*, results: list[str], json_path: str, html_path: str,
     out.write(f"parity {_percent(report['parity_ratio'])} "
               f"({report['tests_passing_everywhere']}/{report['tests_total']} tests pass on "
               f"every job); wrote {json_path} and {html_path}\n")
+    for job in report["jobs"]:
+        if job["test_filter"]:
+            out.write(f"warning: job {job['job']} ran only the tests matching --filter "
+                      f"{job['test_filter']!r}; its missing tests count as not passing\n")
     failed_voting = [job["job"] for job in report["jobs"]
                      if job["voting"] and job["result"] != "pass"]
     if failed_voting:

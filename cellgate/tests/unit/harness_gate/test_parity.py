@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 
@@ -79,3 +80,20 @@ class ParityTest(testtools.TestCase):
     def test_same_job_twice(self) -> None:
         summaries = [parity.load_summary(self.folders[0])] * 2
         self.assertRaises(parity.ParityError, parity.build_report, summaries)
+
+    def test_filtered_run_is_flagged(self) -> None:
+        folder = os.path.join(self.dir, "cells-single")
+        os.makedirs(folder)
+        partial = {**_summary("cells-single", True, {A: sm.PASSED}), "test_filter": "test_a"}
+        with open(os.path.join(folder, "summary.json"), "w", encoding="utf-8") as handle:
+            json.dump(partial, handle)
+        out = io.StringIO()
+        parity.run_parity(results=[*self.folders, folder], json_path=f"{self.dir}/p.json",
+                          html_path=f"{self.dir}/p.html", out=out)
+        self.assertIn("warning: job cells-single ran only the tests matching --filter "
+                      "'test_a'", out.getvalue())
+        self.assertNotIn("job nocells ran only", out.getvalue())
+        with open(f"{self.dir}/p.json", encoding="utf-8") as handle:
+            jobs = {job["job"]: job for job in json.load(handle)["jobs"]}
+        self.assertEqual(("test_a", None), (jobs["cells-single"]["test_filter"],
+                                            jobs["nocells"]["test_filter"]))

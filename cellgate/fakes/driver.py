@@ -17,7 +17,9 @@ from cellgate.cloud.topology import HostProfile
 
 POWER_NOSTATE = 0
 POWER_RUNNING = 1
+POWER_PAUSED = 3
 POWER_SHUTDOWN = 4
+POWER_SUSPENDED = 7
 
 
 class SpawnFailed(Exception):
@@ -202,9 +204,32 @@ class FakeDriver:
 
     def power_on(self, instance_uuid: str) -> int:
         """Power on; returns the power state (running)."""
+        return self._set_power(instance_uuid, POWER_RUNNING)
+
+    def pause(self, instance_uuid: str) -> int:
+        """Pause (memory kept, CPUs stopped); returns the power state (paused)."""
+        return self._set_power(instance_uuid, POWER_PAUSED)
+
+    def unpause(self, instance_uuid: str) -> int:
+        """Unpause; returns the power state (running)."""
+        return self._set_power(instance_uuid, POWER_RUNNING)
+
+    def suspend(self, instance_uuid: str) -> int:
+        """Suspend to disk; returns the power state (suspended)."""
+        return self._set_power(instance_uuid, POWER_SUSPENDED)
+
+    def resume(self, instance_uuid: str) -> int:
+        """Resume a suspended instance; returns the power state (running)."""
+        return self._set_power(instance_uuid, POWER_RUNNING)
+
+    def rebuild(self, instance_uuid: str, image_ref: str) -> int:
+        """Re-create the root disk from ``image_ref`` and boot it; returns running."""
+        return self._set_power(instance_uuid, POWER_RUNNING)
+
+    def _set_power(self, instance_uuid: str, state: int) -> int:
         with self._lock:
-            self._power[instance_uuid] = POWER_RUNNING
-        return POWER_RUNNING
+            self._power[instance_uuid] = state
+        return state
 
 
 def _disk(flavor: dict[str, Any]) -> int:

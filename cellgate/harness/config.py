@@ -41,6 +41,16 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "security_groups": False,
     "aggregates": False,
     "server_groups": False,
+    # server actions, defaulting as Tempest's [compute-feature-enabled] does (lock and
+    # rebuild have no Tempest flag: always on there)
+    "lock": True,
+    "pause": True,
+    "suspend": True,
+    "rebuild": True,
+    "shelve": True,
+    "resize": False,
+    "cold_migration": True,
+    "console_output": True,
 })
 
 _SECTION_KEYS: Mapping[str, frozenset[str]] = types.MappingProxyType({

@@ -11,6 +11,7 @@ import logging
 import time
 from typing import Any
 
+from cellgate.cloud.cells.child_actions import ChildActionMethods
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import HostScheduler
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid
@@ -34,7 +35,7 @@ def fake_addresses(instance: Instance) -> dict[str, Any]:
                          "OS-EXT-IPS:type": "fixed", "OS-EXT-IPS-MAC:mac_addr": mac}]}
 
 
-class ChildCellService:
+class ChildCellService(ChildActionMethods):
     """One child cell; handlers run on the cell's worker thread, one message at a time."""
 
     def __init__(self, cell: CellSpec, store: CellStore) -> None:

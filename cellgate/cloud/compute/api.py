@@ -16,6 +16,7 @@ from typing import Any
 
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.api import ApiCellService
+from cellgate.cloud.compute.actions import ServerActionMethods
 from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
 from cellgate.cloud.compute.query import (
@@ -37,7 +38,7 @@ MAX_METADATA_ITEMS = 128
 Record = dict[str, Any]
 
 
-class ComputeAPI(FlavorMethods, HostMethods):
+class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods):
     """Flavors, servers, metadata, instance actions, services and hypervisors.
 
     ``store`` is the API cell database store (ApiStore), ``router`` the API cell service
@@ -218,6 +219,7 @@ class ComputeAPI(FlavorMethods, HostMethods):
     def delete_server(self, ctx: RequestContext, uuid: str) -> None:
         """Delete a server (a cast; the read model shows task_state 'deleting' until done)."""
         instance = self._instance(ctx, uuid)
+        self._check_lock(ctx, instance)
         if instance.task_state == "deleting":
             return
         self._act(ctx, instance, "delete", "deleting", "delete_instance", {})
@@ -225,6 +227,7 @@ class ComputeAPI(FlavorMethods, HostMethods):
     def reboot_server(self, ctx: RequestContext, uuid: str, reboot_type: str = "SOFT") -> None:
         """Reboot (SOFT or HARD); wrong state -> InstanceInvalidState."""
         instance = self._instance(ctx, uuid)
+        self._check_lock(ctx, instance)
         reboot_type = (reboot_type or "SOFT").upper()
         if reboot_type == "SOFT":
             self._check_state(instance, "reboot", {"active"}, {None})
@@ -244,12 +247,14 @@ class ComputeAPI(FlavorMethods, HostMethods):
     def stop_server(self, ctx: RequestContext, uuid: str) -> None:
         """Power off; allowed from ACTIVE or ERROR, else InstanceInvalidState."""
         instance = self._instance(ctx, uuid)
+        self._check_lock(ctx, instance)
         self._check_state(instance, "stop", {"active", "error"}, {None})
         self._act(ctx, instance, "stop", "powering-off", "stop_instance", {})
 
     def start_server(self, ctx: RequestContext, uuid: str) -> None:
         """Power on; allowed from SHUTOFF (vm_state stopped), else InstanceInvalidState."""
         instance = self._instance(ctx, uuid)
+        self._check_lock(ctx, instance)
         self._check_state(instance, "start", {"stopped"}, {None})
         self._act(ctx, instance, "start", "powering-on", "start_instance", {})
 

@@ -85,6 +85,10 @@ def _rebuild(req: ApiRequest, server_id: str, body: dict) -> Response:
         raise HTTPError(400, "Cannot find image for rebuild") from None
     server = views.show(record, req.base_url, req.version, req.context.is_admin,
                         extended=req.version >= "2.75")
+    if req.version >= "2.54":
+        server["key_name"] = record.get("key_name")
+    if req.version >= "2.57":
+        server["user_data"] = record.get("user_data")
     server["adminPass"] = admin_pass
     return json_response({"server": server}, status=202)
 

@@ -122,7 +122,7 @@ class ServerView:
                 body["OS-EXT-SRV-ATTR:kernel_id"] = ""
                 body["OS-EXT-SRV-ATTR:ramdisk_id"] = ""
                 body["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
-                body["OS-EXT-SRV-ATTR:user_data"] = None
+                body["OS-EXT-SRV-ATTR:user_data"] = record.get("user_data")
             if self.host_status:
                 body["host_status"] = "UP" if host else ""
         return body

@@ -15,6 +15,7 @@ from cellgate.cloud.api.handlers import (
     identity,
     images,
     instance_actions,
+    migrations,
     server_actions,
     server_metadata,
     servers,
@@ -64,6 +65,7 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
                                                  "PUT": server_metadata.update,
                                                  "DELETE": server_metadata.delete}),
     (f"{C}/servers/<server_id>/os-instance-actions", {"GET": instance_actions.index}),
+    (f"{C}/os-migrations", {"GET": migrations.index}),
     (f"{C}/servers/<server_id>/os-instance-actions/<request_id>",
      {"GET": instance_actions.show}),
     # hosts

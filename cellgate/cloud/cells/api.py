@@ -101,6 +101,10 @@ class ApiCellService:
         """Record an instance action event reported by a cell."""
         self.store.actions.add_event(**payload)
 
+    def msg_migration_update(self, payload: dict[str, Any]) -> None:
+        """Apply a migration record's change reported by a cell."""
+        self.store.migrations.update(payload["uuid"], **payload["changes"])
+
     def msg_build_failed(self, payload: dict[str, Any]) -> None:
         """A cell could not build: try a cell not tried yet, else bury it in ERROR."""
         instance = Instance.obj_from_primitive(payload["instance"])

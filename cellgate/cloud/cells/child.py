@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from cellgate.cloud.cells.child_actions import ChildActionMethods
+from cellgate.cloud.cells.child_migrations import ChildMigrationMethods
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import HostScheduler
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid
@@ -35,7 +36,7 @@ def fake_addresses(instance: Instance) -> dict[str, Any]:
                          "OS-EXT-IPS:type": "fixed", "OS-EXT-IPS-MAC:mac_addr": mac}]}
 
 
-class ChildCellService(ChildActionMethods):
+class ChildCellService(ChildActionMethods, ChildMigrationMethods):
     """One child cell; handlers run on the cell's worker thread, one message at a time."""
 
     def __init__(self, cell: CellSpec, store: CellStore) -> None:
@@ -227,6 +228,9 @@ class ChildCellService(ChildActionMethods):
             driver.destroy(instance.uuid)
         else:
             self.store.release(instance.uuid)
+        if instance.migration:  # deleted while resized: the other host's claim goes too
+            self.store.release(instance.migration["uuid"])
+            self._report_up(instance.migration["source_host"])
         now = utcnow()
         instance.vm_state, instance.task_state, instance.power_state = "deleted", None, \
             POWER_NOSTATE

@@ -19,6 +19,7 @@ from cellgate.cloud.cells.api import ApiCellService
 from cellgate.cloud.compute.actions import ServerActionMethods
 from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
+from cellgate.cloud.compute.migrations import MigrationMethods
 from cellgate.cloud.compute.query import (
     STATUS_VM_STATES,
     name_matcher,
@@ -38,7 +39,7 @@ MAX_METADATA_ITEMS = 128
 Record = dict[str, Any]
 
 
-class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods):
+class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMethods):
     """Flavors, servers, metadata, instance actions, services and hypervisors.
 
     ``store`` is the API cell database store (ApiStore), ``router`` the API cell service

@@ -1,6 +1,6 @@
 """POST /servers/{id}/action: reboot, os-stop, os-start, lock/unlock, pause/unpause,
-suspend/resume, rebuild, shelve/shelveOffload/unshelve, os-getConsoleOutput (409 in the
-wrong state, as Nova)."""
+suspend/resume, rebuild, shelve/shelveOffload/unshelve, resize/confirmResize/revertResize,
+migrate, os-getConsoleOutput (409 in the wrong state, as Nova)."""
 
 from __future__ import annotations
 
@@ -114,11 +114,40 @@ def _console_output(req: ApiRequest, server_id: str, body: dict) -> Response:
     return json_response({"output": output})
 
 
+def _resize(req: ApiRequest, server_id: str, body: dict) -> None:
+    validate(action_schemas.RESIZE, body)
+    try:
+        req.deps.compute_api.resize_server(req.context, server_id,
+                                           str(body["resize"]["flavorRef"]))
+    except exc.FlavorNotFound as error:
+        raise HTTPError(400, error.message) from None
+
+
+def _confirm_resize(req: ApiRequest, server_id: str, body: dict) -> Response:
+    req.deps.compute_api.confirm_resize(req.context, server_id)
+    return empty_response(204)
+
+
+def _revert_resize(req: ApiRequest, server_id: str, body: dict) -> None:
+    req.deps.compute_api.revert_resize(req.context, server_id)
+
+
+def _migrate(req: ApiRequest, server_id: str, body: dict) -> None:
+    require_admin(req, "os_compute_api:os-migrate-server:migrate")
+    host = None
+    if req.version >= "2.56":
+        validate(action_schemas.MIGRATE_V256, body)
+        host = (body["migrate"] or {}).get("host")
+    req.deps.compute_api.migrate_server(req.context, server_id, host)
+
+
 _ACTIONS = {"reboot": _reboot, "os-stop": _stop, "os-start": _start, "lock": _lock,
             "unlock": _unlock, "pause": _pause, "unpause": _unpause, "suspend": _suspend,
             "resume": _resume, "rebuild": _rebuild, "shelve": _shelve,
             "shelveOffload": _shelve_offload, "unshelve": _unshelve,
-            "os-getConsoleOutput": _console_output}
+            "os-getConsoleOutput": _console_output, "resize": _resize,
+            "confirmResize": _confirm_resize, "revertResize": _revert_resize,
+            "migrate": _migrate}
 
 
 def action(req: ApiRequest, server_id: str) -> Response:

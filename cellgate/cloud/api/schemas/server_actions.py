@@ -52,7 +52,25 @@ _console_output = _action("os-getConsoleOutput", {
     "additionalProperties": False,
 })
 
+_resize = _action("resize", {
+    "type": "object",
+    "properties": {
+        "flavorRef": {"type": ["string", "integer"], "minLength": 1},
+        "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
+    },
+    "required": ["flavorRef"],
+    "additionalProperties": False,
+})
+
+_migrate_v256 = _action("migrate", {
+    "type": ["object", "null"],
+    "properties": {"host": {"type": ["string", "null"], "minLength": 1, "maxLength": 255}},
+    "additionalProperties": False,
+})
+
 LOCK_V273 = compile_schema(_lock_v273)
+RESIZE = compile_schema(_resize)
+MIGRATE_V256 = compile_schema(_migrate_v256)
 REBUILD = compile_schema(_rebuild)
 REBUILD_V219 = compile_schema(_rebuild_v219)
 REBUILD_V254 = compile_schema(_rebuild_v254)

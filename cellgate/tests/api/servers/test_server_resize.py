@@ -165,8 +165,3 @@ class ServerMigrateTest(_MoveTest):
         self.assertRaises(lib_exc.BadRequest, self.admin_client.migrate_server, server["id"],
                           host="cellgate-no-such-host")
         self.assertEqual("ACTIVE", self.client.show_server(server["id"])["server"]["status"])
-
-    @decorators.idempotent_id('da06e166-154e-4f13-9d89-99ac3c6b6ada')
-    def test_migrations_list_is_admin_only(self):
-        self.assertRaises(lib_exc.Forbidden,
-                          self.os_member.migrations_client.list_migrations)

@@ -23,7 +23,11 @@ API_CELL = "api"
 # task_state marks the top sets before sending an action down, and the message to resend.
 TASK_MESSAGES = {"deleting": "delete_instance", "rebooting": "reboot_instance",
                  "rebooting_hard": "reboot_instance", "powering-off": "stop_instance",
-                 "powering-on": "start_instance"}
+                 "powering-on": "start_instance", "pausing": "pause_instance",
+                 "unpausing": "unpause_instance", "suspending": "suspend_instance",
+                 "resuming": "resume_instance", "rebuilding": "rebuild_instance",
+                 "shelving": "shelve_instance", "shelving_offloading": "shelve_offload_instance",
+                 "unshelving": "unshelve_instance"}
 
 
 class ApiCellService:

@@ -52,8 +52,9 @@ class ChildActionMethods:
             instance.save()
             return
         was_stopped = instance.vm_state == "stopped"
-        instance.image_ref = payload["image_ref"]
-        instance.power_state = driver.rebuild(instance.uuid, payload["image_ref"])
+        # a rebuild resent after a crash carries no image: the top already set it
+        instance.image_ref = payload.get("image_ref") or instance.image_ref
+        instance.power_state = driver.rebuild(instance.uuid, instance.image_ref)
         instance.vm_state = "active"
         self._event(instance, request_id, "rebuild_server", start, "Success", None)
         self._event(instance, request_id, "compute_rebuild_instance", start, "Success",

@@ -51,6 +51,8 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "resize": False,
     "cold_migration": True,
     "console_output": True,
+    # PUT /os-services: tests disable or force down a compute service for a few requests
+    "service_updates": True,
 })
 
 _SECTION_KEYS: Mapping[str, frozenset[str]] = types.MappingProxyType({

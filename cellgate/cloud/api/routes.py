@@ -70,6 +70,7 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
      {"GET": instance_actions.show}),
     # hosts
     (f"{C}/os-services", {"GET": services.index}),
+    (f"{C}/os-services/<service_id>", {"PUT": services.update}),
     (f"{C}/os-hypervisors", {"GET": hypervisors.index}),
     (f"{C}/os-hypervisors/detail", {"GET": hypervisors.detail}),
     (f"{C}/os-hypervisors/<hypervisor_id>", {"GET": hypervisors.show}),

@@ -12,7 +12,7 @@ import threading
 from typing import Any
 
 from cellgate.cloud.cells.router import CellRouter
-from cellgate.cloud.cells.scheduler import CellScheduler
+from cellgate.cloud.cells.scheduler import CellScheduler, schedulable
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, TOP_OWNED, Instance
@@ -74,7 +74,8 @@ class ApiCellService:
             cell = next((h["cell_name"] for h in self.store.capacity.hosts()
                          if h["host"] == instance.requested_host), None)
         if cell is None:
-            cell = self.scheduler.rank(self.store.capacity.hosts(), self.cell_names,
+            hosts = schedulable(self.store.capacity.hosts(), self.store.capacity.services())
+            cell = self.scheduler.rank(hosts, self.cell_names,
                                        instance.flavor, instance.requested_availability_zone,
                                        exclude=tried_cells)[0]
         instance._data["cell_name"] = cell
@@ -86,6 +87,10 @@ class ApiCellService:
     def send(self, instance: Instance, method: str, payload: dict[str, Any]) -> None:
         """Cast an action for ``instance`` to its cell."""
         self.router.cast(instance.cell_name, method, {"uuid": instance.uuid, **payload})
+
+    def call(self, cell: str, method: str, payload: dict[str, Any]) -> Any:
+        """Ask one cell and wait for its answer (admin changes to a cell's services)."""
+        return self.router.call(cell, method, payload)
 
     # -- handlers of messages coming up -----------------------------------------------
 

@@ -14,7 +14,7 @@ from typing import Any
 from cellgate.cloud.cells.child_actions import ChildActionMethods
 from cellgate.cloud.cells.child_migrations import ChildMigrationMethods
 from cellgate.cloud.cells.router import CellRouter
-from cellgate.cloud.cells.scheduler import HostScheduler
+from cellgate.cloud.cells.scheduler import HostScheduler, schedulable
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, Instance
@@ -86,6 +86,17 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods):
         """Every host of this cell: totals, usage, zone, dedicated CPUs (one query)."""
         return [self._host_info(n) for n in self.store.nodes() if n["host"] in self.drivers]
 
+    def schedulable(self, hosts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The hosts whose nova-compute service is neither disabled nor forced down."""
+        return schedulable(hosts, self.store.services())
+
+    def msg_update_service(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """Apply an admin's change to one of this cell's services; the new full report, or
+        None when the service is not here."""
+        if not self.store.update_service(payload["uuid"], **payload["changes"]):
+            return None
+        return self.report()
+
     def report(self, only_host: str | None = None) -> dict[str, Any]:
         """This cell's hosts and services; ``only_host`` limits it to one host's usage."""
         if only_host is not None:
@@ -93,7 +104,8 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods):
                     "hosts": [self._host_info(self.store.node(only_host))]}
         services = [{"uuid": s["uuid"], "host": s["host"], "binary": s["binary"],
                      "zone": s["zone"], "disabled": s["disabled"],
-                     "disabled_reason": s["disabled_reason"], "created_at": s["created_at"],
+                     "disabled_reason": s["disabled_reason"],
+                     "forced_down": bool(s.get("forced_down")), "created_at": s["created_at"],
                      "updated_at": s["updated_at"]} for s in self.store.services()]
         return {"cell": self.cell_name, "hosts": self.hosts(), "services": services}
 
@@ -128,6 +140,8 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods):
             hosts = self.hosts()
             if instance.requested_host:  # forced by an admin: that host or none
                 hosts = [h for h in hosts if h["host"] == instance.requested_host]
+            else:  # as Nova's ComputeFilter: no disabled or forced-down compute service
+                hosts = self.schedulable(hosts)
             host = self.scheduler.pick(hosts, instance.flavor,
                                        instance.requested_availability_zone, exclude=tried)
             if host is None:

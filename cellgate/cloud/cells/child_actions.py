@@ -106,7 +106,7 @@ class ChildActionMethods:
         start = time.time()
         tried: list[str] = []
         while True:
-            host = self.scheduler.pick(self.hosts(), instance.flavor,
+            host = self.scheduler.pick(self.schedulable(self.hosts()), instance.flavor,
                                        instance.requested_availability_zone, exclude=tried)
             if host is None:
                 self._event(instance, request_id, "schedule_instances", start, "Error", None,

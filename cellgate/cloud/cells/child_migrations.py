@@ -26,8 +26,9 @@ class ChildMigrationMethods:
 
     def _pick_destination(self, instance: Any, flavor: dict[str, Any], forced: str | None,
                           migration_uuid: str) -> tuple[str | None, int | None]:
-        hosts = [h for h in self.hosts() if h["host"] != instance.host
-                 and (forced is None or h["host"] == forced)]
+        hosts = [h for h in self.hosts() if h["host"] != instance.host]
+        hosts = ([h for h in hosts if h["host"] == forced] if forced is not None
+                 else self.schedulable(hosts))
         tried: list[str] = []
         while True:
             dest = self.scheduler.pick(hosts, flavor, instance.requested_availability_zone,

@@ -1,6 +1,7 @@
 """PUT /os-services (admin): disable with a reason, enable and force down a nova-compute
 service, at 2.53 by service uuid and before it through the legacy host/binary actions.
 
+Off by default ([compute-feature-enabled] service_updates): they change shared state.
 All tests are in one class (so they run one after another and at most one host is out at a
 time); each restores the service it changed in a cleanup and keeps it changed only for a few
 requests, so boots of tests running beside it still find a host.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from cellgate.cloud import exceptions as exc
+from cellgate.cloud.compute.query import page
 from cellgate.cloud.context import RequestContext
 from cellgate.cloud.objects.instance import Instance
 
@@ -87,7 +88,13 @@ class MigrationMethods:
         self._act(ctx, instance, "revertResize", "resize_reverting", "revert_resize",
                   {"migration_uuid": migration["uuid"]})
 
-    def list_migrations(self, ctx: RequestContext, **filters: Any) -> list[Record]:
-        """Migration records, newest first (admin-only at the HTTP layer); ``filters``:
-        instance_uuid, status, migration_type, host, source_compute."""
-        return self.store.migrations.list(**filters)
+    def list_migrations(self, ctx: RequestContext, *, marker: str | None = None,
+                        limit: int | None = None, **filters: Any) -> list[Record]:
+        """Migration records, newest first (admin-only at the HTTP layer), after the one
+        whose uuid is ``marker``; ``filters``: instance_uuid, status, migration_type, host,
+        source_compute."""
+        records = self.store.migrations.list(**filters)
+        try:
+            return page(records, marker=marker, limit=limit)
+        except exc.Invalid:
+            raise exc.Invalid(f"Marker {marker} could not be found.") from None

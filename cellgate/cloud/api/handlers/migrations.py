@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
-from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.handlers import params
 from cellgate.cloud.api.policy import require_admin
 from cellgate.cloud.api.request import ApiRequest, json_response
@@ -24,14 +23,7 @@ def index(req: ApiRequest) -> Response:
                if req.query_one(name) is not None}
     if "migration_type" in filters and req.version < "2.23":
         filters.pop("migration_type")
-    records = req.deps.compute_api.list_migrations(req.context, **filters)
-    if req.version >= "2.59":
-        limit, marker = params.limit_and_marker(req)
-        if marker is not None:
-            uuids = [r["uuid"] for r in records]
-            if marker not in uuids:
-                raise HTTPError(400, "Marker %s could not be found." % marker)
-            records = records[uuids.index(marker) + 1:]
-        if limit is not None:
-            records = records[:limit]
+    limit, marker = params.limit_and_marker(req) if req.version >= "2.59" else (None, None)
+    records = req.deps.compute_api.list_migrations(req.context, marker=marker, limit=limit,
+                                                   **filters)
     return json_response({"migrations": [views.migration(r, req.version) for r in records]})

@@ -10,6 +10,7 @@ from typing import Any
 
 from cellgate.lib import waiters
 from cellgate.lib.microversion import ComputeMicroversion
+from cellgate.tests import base
 
 STATE_KEYS = ("OS-EXT-STS:vm_state", "OS-EXT-STS:task_state", "OS-EXT-STS:power_state")
 
@@ -43,3 +44,32 @@ def wait_for_admin_view(test: Any, server_id: str, predicate: Any) -> dict:
             return server
         time.sleep(pause)
     return server
+
+
+class ActionTest(base.BaseComputeTest):
+    """Base of the server-action test classes: a member's and an admin's servers client;
+    each test boots its own server."""
+
+    roles = ("member", "admin")
+
+    @classmethod
+    def resource_setup(cls):
+        super().resource_setup()
+        cls.client = cls.os_member.servers_client
+        cls.admin_client = cls.os_admin.servers_client
+
+    def do(self, call: Any, server_id: str, status: str, **kwargs: Any) -> str:
+        """Run an action and wait for `status`; its request id."""
+        req_id = request_id(call(server_id, **kwargs))
+        self.wait_for_server_status(server_id, status)
+        return req_id
+
+    def stopped_server(self) -> dict:
+        """A server of this test, stopped (SHUTOFF)."""
+        server = self.create_server_for_test()
+        self.do(self.client.stop_server, server["id"], "SHUTOFF")
+        return server
+
+    def status_of(self, server_id: str) -> str:
+        """The server's status, as its owner sees it."""
+        return self.client.show_server(server_id)["server"]["status"]

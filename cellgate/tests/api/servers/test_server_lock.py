@@ -5,22 +5,14 @@ from __future__ import annotations
 from tempest.lib import exceptions as lib_exc
 
 from cellgate.lib import decorators
-from cellgate.tests import base
 from cellgate.tests.api.servers import _actions
 
 
-class ServerLockTest(base.BaseComputeTest):
+class ServerLockTest(_actions.ActionTest):
     """Each test boots its own server (microversion 2.9: `locked` is shown)."""
 
     required_features = ("lock",)
     microversion = "2.9"
-    roles = ("member", "admin")
-
-    @classmethod
-    def resource_setup(cls):
-        super().resource_setup()
-        cls.client = cls.os_member.servers_client
-        cls.admin_client = cls.os_admin.servers_client
 
     def _locked_server(self) -> dict:
         server = self.create_server_for_test()
@@ -88,20 +80,12 @@ class ServerLockTest(base.BaseComputeTest):
                           "00000000-0000-4000-8000-000000000000")
 
 
-class ServerLockReasonTest(base.BaseComputeTest):
+class ServerLockReasonTest(_actions.ActionTest):
     """Microversion 2.73: lock with a reason, shown as `locked_reason`."""
 
     required_features = ("lock",)
     min_microversion = "2.73"
     microversion = "2.73"
-    roles = ("member", "admin")
-
-    @classmethod
-    def resource_setup(cls):
-        super().resource_setup()
-        cls.client = cls.os_member.servers_client
-        cls.admin_client = cls.os_admin.servers_client
-
     @decorators.idempotent_id('beca6cef-e29b-4cac-83f8-183c5a93a622')
     def test_locked_reason_shown_and_cleared(self):
         server = self.create_server_for_test()

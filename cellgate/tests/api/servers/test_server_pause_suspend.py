@@ -5,23 +5,16 @@ from __future__ import annotations
 from tempest.lib import exceptions as lib_exc
 
 from cellgate.lib import decorators
-from cellgate.tests import base
 from cellgate.tests.api.servers import _actions
 
 
-class _ActionTest(base.BaseComputeTest):
-    roles = ("member",)
-
-    @classmethod
-    def resource_setup(cls):
-        super().resource_setup()
-        cls.client = cls.os_member.servers_client
+class _ActionTest(_actions.ActionTest):
 
     def _do(self, call, server_id: str, status: str, vm_state: str) -> str:
         """Run an action, wait for `status`; return its request id after checking vm_state."""
-        req_id = _actions.request_id(call(server_id))
-        server = self.wait_for_server_status(server_id, status)
-        self.assertEqual(vm_state, _actions.vm_state(server))
+        req_id = self.do(call, server_id, status)
+        shown = self.client.show_server(server_id)["server"]
+        self.assertEqual(vm_state, _actions.vm_state(shown))
         return req_id
 
 
@@ -49,7 +42,7 @@ class ServerPauseTest(_ActionTest):
     def test_unpause_active_server_is_409(self):
         server = self.create_server_for_test()
         self.assertRaises(lib_exc.Conflict, self.client.unpause_server, server["id"])
-        self.assertEqual("ACTIVE", self.client.show_server(server["id"])["server"]["status"])
+        self.assertEqual("ACTIVE", self.status_of(server["id"]))
 
     @decorators.idempotent_id('d22ad85d-4287-47a5-a3d6-f1b070ffdaa5')
     def test_paused_server_refuses_pause_suspend_and_stop(self):
@@ -58,16 +51,14 @@ class ServerPauseTest(_ActionTest):
         for call in (self.client.pause_server, self.client.suspend_server,
                      self.client.stop_server):
             self.assertRaises(lib_exc.Conflict, call, server["id"])
-        self.assertEqual("PAUSED", self.client.show_server(server["id"])["server"]["status"])
+        self.assertEqual("PAUSED", self.status_of(server["id"]))
 
     @decorators.requires_features("stop_start")
     @decorators.idempotent_id('1d787232-37a4-4e3a-a520-5d0e23a788c1')
     def test_pause_shutoff_server_is_409(self):
-        server = self.create_server_for_test()
-        self.client.stop_server(server["id"])
-        self.wait_for_server_status(server["id"], "SHUTOFF")
+        server = self.stopped_server()
         self.assertRaises(lib_exc.Conflict, self.client.pause_server, server["id"])
-        self.assertEqual("SHUTOFF", self.client.show_server(server["id"])["server"]["status"])
+        self.assertEqual("SHUTOFF", self.status_of(server["id"]))
 
     @decorators.idempotent_id('4bde9248-bd10-42ee-956c-9a11f7b1fc74')
     def test_pause_unknown_server_is_404(self):
@@ -100,7 +91,7 @@ class ServerSuspendTest(_ActionTest):
     def test_resume_active_server_is_409(self):
         server = self.create_server_for_test()
         self.assertRaises(lib_exc.Conflict, self.client.resume_server, server["id"])
-        self.assertEqual("ACTIVE", self.client.show_server(server["id"])["server"]["status"])
+        self.assertEqual("ACTIVE", self.status_of(server["id"]))
 
     @decorators.requires_features("stop_start")
     @decorators.idempotent_id('8cdb23b1-ae8c-42cd-8c92-180b0c327ab5')
@@ -110,4 +101,4 @@ class ServerSuspendTest(_ActionTest):
         self.assertRaises(lib_exc.Conflict, self.client.start_server, server["id"])
         self.assertRaises(lib_exc.Conflict, self.client.suspend_server, server["id"])
         self.assertEqual("SUSPENDED",
-                         self.client.show_server(server["id"])["server"]["status"])
+                         self.status_of(server["id"]))

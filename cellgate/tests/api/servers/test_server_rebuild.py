@@ -9,16 +9,10 @@ from cellgate.tests import base
 from cellgate.tests.api.servers import _actions
 
 
-class ServerRebuildTest(base.BaseComputeTest):
+class ServerRebuildTest(_actions.ActionTest):
     """Each test boots its own server."""
 
     required_features = ("rebuild",)
-    roles = ("member",)
-
-    @classmethod
-    def resource_setup(cls):
-        super().resource_setup()
-        cls.client = cls.os_member.servers_client
 
     @decorators.idempotent_id('87825fb9-4348-464b-bea1-bd42329b5179')
     def test_rebuild_changes_image_name_metadata_and_keeps_id(self):
@@ -50,9 +44,7 @@ class ServerRebuildTest(base.BaseComputeTest):
     @decorators.requires_features("stop_start")
     @decorators.idempotent_id('d3744a5a-cd3f-49f4-a5a5-a5aa13400bcb')
     def test_rebuild_shutoff_server_stays_shutoff(self):
-        server = self.create_server_for_test()
-        self.client.stop_server(server["id"])
-        self.wait_for_server_status(server["id"], "SHUTOFF")
+        server = self.stopped_server()
         self.client.rebuild_server(server["id"], self.image_ref_alt)
         shown = self.wait_for_server_status(server["id"], "SHUTOFF")
         self.assertEqual((self.image_ref_alt, "stopped"),
@@ -83,7 +75,7 @@ class ServerRebuildTest(base.BaseComputeTest):
         self.assertRaises(lib_exc.BadRequest, self.client.action, server["id"], "rebuild")
         self.assertRaises(lib_exc.BadRequest, self.client.rebuild_server, server["id"],
                           self.image_ref_alt, cellgate_unknown_field="x")
-        self.assertEqual("ACTIVE", self.client.show_server(server["id"])["server"]["status"])
+        self.assertEqual("ACTIVE", self.status_of(server["id"]))
 
 
 class ServerRebuildUserDataTest(base.BaseComputeTest):

@@ -5,23 +5,14 @@ from __future__ import annotations
 from tempest.lib import exceptions as lib_exc
 
 from cellgate.lib import decorators
-from cellgate.tests import base
 from cellgate.tests.api.servers import _actions
 
 RESIZE_EVENTS = {"conductor_migrate_server", "cold_migrate", "compute_prep_resize",
                  "compute_resize_instance", "compute_finish_resize"}
 
 
-class _MoveTest(base.BaseComputeTest):
+class _MoveTest(_actions.ActionTest):
     """Each test boots its own server; the admin reads hosts and migration records."""
-
-    roles = ("member", "admin")
-
-    @classmethod
-    def resource_setup(cls):
-        super().resource_setup()
-        cls.client = cls.os_member.servers_client
-        cls.admin_client = cls.os_admin.servers_client
 
     def _admin_show(self, server_id: str) -> dict:
         return self.admin_client.show_server(server_id)["server"]
@@ -94,9 +85,7 @@ class ServerResizeTest(_MoveTest):
     @decorators.requires_features("stop_start")
     @decorators.idempotent_id('c3b4b665-5bb5-463b-b3a5-37a9404cf191')
     def test_resize_shutoff_server_confirms_to_shutoff(self):
-        server = self.create_server_for_test()
-        self.client.stop_server(server["id"])
-        self.wait_for_server_status(server["id"], "SHUTOFF")
+        server = self.stopped_server()
         self._resize(server["id"], self.flavor_ref_alt)
         self.client.confirm_resize_server(server["id"])
         shown = self.wait_for_server_status(server["id"], "SHUTOFF")
@@ -110,7 +99,7 @@ class ServerResizeTest(_MoveTest):
         self.assertRaises(lib_exc.BadRequest, self.client.resize_server, server["id"],
                           "cellgate-no-such-flavor")
         self.assertRaises(lib_exc.BadRequest, self.client.action, server["id"], "resize")
-        self.assertEqual("ACTIVE", self.client.show_server(server["id"])["server"]["status"])
+        self.assertEqual("ACTIVE", self.status_of(server["id"]))
 
     @decorators.idempotent_id('60df1545-439e-49c9-ba9c-ca07d3622178')
     def test_confirm_or_revert_without_resize_is_409(self):
@@ -126,7 +115,7 @@ class ServerResizeTest(_MoveTest):
                           self.flavor_ref)
         self.assertRaises(lib_exc.Conflict, self.client.stop_server, server["id"])
         self.assertEqual("VERIFY_RESIZE",
-                         self.client.show_server(server["id"])["server"]["status"])
+                         self.status_of(server["id"]))
 
 
 class ServerMigrateTest(_MoveTest):
@@ -155,7 +144,7 @@ class ServerMigrateTest(_MoveTest):
     def test_migrate_is_admin_only(self):
         server = self.create_server_for_test()
         self.assertRaises(lib_exc.Forbidden, self.client.migrate_server, server["id"])
-        self.assertEqual("ACTIVE", self.client.show_server(server["id"])["server"]["status"])
+        self.assertEqual("ACTIVE", self.status_of(server["id"]))
 
     @decorators.requires_microversion("2.56")
     @decorators.idempotent_id('db868e8f-9c97-4d01-88c9-cf3d534b951e')
@@ -164,4 +153,4 @@ class ServerMigrateTest(_MoveTest):
         self.use_microversion("2.56")
         self.assertRaises(lib_exc.BadRequest, self.admin_client.migrate_server, server["id"],
                           host="cellgate-no-such-host")
-        self.assertEqual("ACTIVE", self.client.show_server(server["id"])["server"]["status"])
+        self.assertEqual("ACTIVE", self.status_of(server["id"]))

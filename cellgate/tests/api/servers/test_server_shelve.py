@@ -6,21 +6,13 @@ from __future__ import annotations
 from tempest.lib import exceptions as lib_exc
 
 from cellgate.lib import decorators
-from cellgate.tests import base
 from cellgate.tests.api.servers import _actions
 
 
-class ServerShelveTest(base.BaseComputeTest):
+class ServerShelveTest(_actions.ActionTest):
     """Each test boots its own server; admin reads the host."""
 
     required_features = ("shelve",)
-    roles = ("member", "admin")
-
-    @classmethod
-    def resource_setup(cls):
-        super().resource_setup()
-        cls.client = cls.os_member.servers_client
-        cls.admin_client = cls.os_admin.servers_client
 
     def _shelved(self) -> tuple[dict, str]:
         server = self.create_server_for_test()
@@ -68,7 +60,7 @@ class ServerShelveTest(base.BaseComputeTest):
         self.assertRaises(lib_exc.Conflict, self.admin_client.shelve_offload_server,
                           server["id"])
         self.assertEqual("SHELVED_OFFLOADED",
-                         self.client.show_server(server["id"])["server"]["status"])
+                         self.status_of(server["id"]))
 
     @decorators.idempotent_id('4ed52af1-5a67-4467-b3cc-9bb4f4dcd577')
     def test_unshelve_active_server_is_409(self):
@@ -76,7 +68,7 @@ class ServerShelveTest(base.BaseComputeTest):
         self.assertRaises(lib_exc.Conflict, self.client.unshelve_server, server["id"])
         self.assertRaises(lib_exc.Conflict, self.admin_client.shelve_offload_server,
                           server["id"])
-        self.assertEqual("ACTIVE", self.client.show_server(server["id"])["server"]["status"])
+        self.assertEqual("ACTIVE", self.status_of(server["id"]))
 
     @decorators.idempotent_id('2ef286d5-ba60-4fb1-98a2-c0aef4af5ff7')
     def test_shelve_offload_is_admin_only(self):
@@ -86,9 +78,7 @@ class ServerShelveTest(base.BaseComputeTest):
     @decorators.requires_features("stop_start")
     @decorators.idempotent_id('22e53f1b-f1a5-4c69-a267-a0bc77460bb1')
     def test_shelve_shutoff_server(self):
-        server = self.create_server_for_test()
-        self.client.stop_server(server["id"])
-        self.wait_for_server_status(server["id"], "SHUTOFF")
+        server = self.stopped_server()
         self.client.shelve_server(server["id"])
         self.wait_for_server_status(server["id"], "SHELVED_OFFLOADED")
         shown = _actions.wait_for_admin_view(

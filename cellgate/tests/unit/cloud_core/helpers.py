@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
 import fixtures
+import yaml
 
 from cellgate.cloud.cells.deployment import CellsDeployment
 from cellgate.cloud.compute.api import ComputeAPI
@@ -29,6 +31,15 @@ class DeploymentFixture(fixtures.Fixture):
         self.addCleanup(self.deployment.stop)
         self.deployment.start()
         self.api: ComputeAPI = self.deployment.compute_api
+
+
+def deployment_from(test: Any, document: dict[str, Any]) -> DeploymentFixture:
+    """A started deployment of the topology ``document`` (written to a temp dir), used by
+    ``test`` (a testtools.TestCase) and stopped at its cleanup."""
+    path = os.path.join(test.useFixture(fixtures.TempDir()).path, "topology.yaml")
+    with open(path, "w") as handle:
+        yaml.safe_dump(document, handle)
+    return test.useFixture(DeploymentFixture(path))
 
 
 def member(project: str = "project-a", user: str = "user-a") -> RequestContext:

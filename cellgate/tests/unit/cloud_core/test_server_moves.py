@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import fixtures
 import testtools
-import yaml
 
 from cellgate.cloud import exceptions as exc
 from cellgate.tests.unit.cloud_core.helpers import (
-    DeploymentFixture,
     admin,
     boot,
+    deployment_from,
     member,
     wait_for,
     wait_for_deleted,
@@ -32,10 +30,7 @@ class ServerMovesTest(testtools.TestCase):
     def setUp(self) -> None:
         super().setUp()
         self.useFixture(fixtures.FakeLogger(level=logging.INFO))
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path, "topology.yaml")
-        with open(path, "w") as handle:
-            yaml.safe_dump(TOPOLOGY, handle)
-        cloud = self.useFixture(DeploymentFixture(path))
+        cloud = deployment_from(self, TOPOLOGY)
         self.api = cloud.api
         self.store = cloud.deployment.cells["cell1"].store
 

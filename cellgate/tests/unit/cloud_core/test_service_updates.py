@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import fixtures
 import testtools
-import yaml
 
 from cellgate.cloud import exceptions as exc
 from cellgate.tests.unit.cloud_core.helpers import (
-    DeploymentFixture,
     admin,
     boot,
+    deployment_from,
     member,
     wait_for_status,
 )
@@ -29,10 +27,7 @@ class ServiceUpdateTest(testtools.TestCase):
     def setUp(self) -> None:
         super().setUp()
         self.useFixture(fixtures.FakeLogger(level=logging.INFO))
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path, "topology.yaml")
-        with open(path, "w") as handle:
-            yaml.safe_dump(TOPOLOGY, handle)
-        self.api = self.useFixture(DeploymentFixture(path)).api
+        self.api = deployment_from(self, TOPOLOGY).api
         self.uuids = {s["host"]: s["uuid"] for s in self.api.list_services(admin())
                       if s["binary"] == "nova-compute"}
 

@@ -14,7 +14,7 @@ from typing import Any
 from cellgate.cloud.cells.child_actions import ChildActionMethods
 from cellgate.cloud.cells.child_migrations import ChildMigrationMethods
 from cellgate.cloud.cells.router import CellRouter
-from cellgate.cloud.cells.scheduler import HostScheduler, schedulable
+from cellgate.cloud.cells.scheduler import NO_VALID_HOST, HostScheduler, schedulable
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, Instance
@@ -23,7 +23,6 @@ from cellgate.fakes.driver import POWER_NOSTATE, FakeDriver, SpawnFailed
 
 LOG = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
-NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 
 
 def fake_addresses(instance: Instance) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from cellgate.cloud.cells.scheduler import NO_VALID_HOST
 from cellgate.fakes.driver import POWER_SHUTDOWN, SpawnFailed
 
 
@@ -110,7 +111,7 @@ class ChildActionMethods:
                                        instance.requested_availability_zone, exclude=tried)
             if host is None:
                 self._event(instance, request_id, "schedule_instances", start, "Error", None,
-                            "No valid host was found. There are not enough hosts available.")
+                            NO_VALID_HOST)
                 instance.task_state = None
                 instance.save()
                 return

@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from cellgate.cloud.cells.scheduler import NO_VALID_HOST
 from cellgate.fakes.driver import SpawnFailed
 
-NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 # the address Nova shows as a migration's dest_host (the fake hosts' host_ip)
 HOST_IP = "127.0.0.1"
 

@@ -39,6 +39,8 @@ def _host_passes(host: dict[str, Any], flavor: dict[str, Any], zone: str | None)
 
 
 
+NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
+
 def schedulable(hosts: Iterable[dict[str, Any]],
                 services: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The hosts whose nova-compute service is neither disabled nor forced down (Nova's

@@ -74,11 +74,11 @@ class ServerActionMethods:
         instance.save()
 
     def unlock_needs_override(self, ctx: RequestContext, uuid: str) -> bool:
-        """Whether unlocking needs the admin-only override policy: the lock (or its absence)
-        is not the caller's kind, as Nova's is_expected_locked_by."""
+        """Whether unlocking needs the admin-only override policy: the server is locked by
+        the other kind (owner or admin) than the caller, as Nova's is_expected_locked_by."""
         instance = self._instance(ctx, uuid)
         expected = "owner" if ctx.project_id == instance.project_id else "admin"
-        return instance.locked_by != expected
+        return instance.locked_by is not None and instance.locked_by != expected
 
     def unlock_server(self, ctx: RequestContext, uuid: str) -> None:
         """Unlock (the HTTP layer checked the override policy)."""

@@ -279,6 +279,7 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         More than 128 items -> QuotaOrCapacityExceeded, as Nova's metadata quota.
         """
         instance = self._instance(ctx, uuid)
+        self._check_lock(ctx, instance)
         new = {} if replace else dict(instance.metadata)
         new.update({str(k): str(v) for k, v in metadata.items()})
         _check_metadata_quota(new)
@@ -297,6 +298,7 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         instance = self._instance(ctx, uuid)
         if key not in instance.metadata:
             raise exc.MetadataItemNotFound()
+        self._check_lock(ctx, instance)
         instance.metadata = {k: v for k, v in instance.metadata.items() if k != key}
         instance.save()
 

@@ -63,6 +63,27 @@ class ServerLockTest(_actions.ActionTest):
         self.admin_client.unlock_server(server["id"])
         self.assertFalse(self.client.show_server(server["id"])["server"]["locked"])
 
+    @decorators.requires_features("server_metadata")
+    @decorators.idempotent_id('5795343c-2edd-43d5-a8bb-d08f9454fe78')
+    def test_locked_server_refuses_member_metadata_changes(self):
+        server = self.create_server_for_test(metadata={"kept": "1"})
+        self.client.lock_server(server["id"])
+        self.addCleanup(self.admin_client.unlock_server, server["id"])
+        self.assertRaises(lib_exc.Conflict, self.client.set_server_metadata_item,
+                          server["id"], "kept", {"kept": "2"})
+        self.assertRaises(lib_exc.Conflict, self.client.update_server_metadata, server["id"],
+                          {"new": "1"})
+        self.assertRaises(lib_exc.Conflict, self.client.delete_server_metadata_item,
+                          server["id"], "kept")
+        self.assertEqual({"kept": "1"},
+                         self.client.list_server_metadata(server["id"])["metadata"])
+
+    @decorators.idempotent_id('eec10fd5-5bf6-4feb-8419-f5e3d8664663')
+    def test_unlock_of_unlocked_server_is_accepted(self):
+        server = self.create_server_for_test()
+        self.client.unlock_server(server["id"])
+        self.assertFalse(self.client.show_server(server["id"])["server"]["locked"])
+
     @decorators.requires_features("instance_actions")
     @decorators.idempotent_id('26d74c2f-b50d-4629-b98f-7633a14a7b2f')
     def test_lock_and_unlock_are_recorded_with_api_events(self):

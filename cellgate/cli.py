@@ -14,12 +14,23 @@ from collections.abc import Sequence
 from cellgate.errors import CellgateError
 
 
+def _port(text: str) -> int:
+    """A TCP port for --port: an integer 0-65535 (0 picks a free port)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: not an integer")
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {port}: must be 0-65535")
+    return port
+
+
 def _add_serve(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="run the reference cells cloud over HTTP")
     p.add_argument("--topology", default="single-cell",
                    help="shipped topology (nocells, single-cell, multi-cell) or a YAML path")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free port")
+    p.add_argument("--port", type=_port, default=0, help="port to listen on; 0 picks a free port")
     p.add_argument("--state-dir", default=None,
                    help="where databases, clouds.yaml and ready.json live "
                         "(default: a new temp dir)")

@@ -16,6 +16,7 @@ import testtools
 import yaml
 
 from cellgate.cloud import exceptions as exc
+from cellgate.cloud.cells.deployment import CellsDeployment
 from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS
 from cellgate.cloud.compute.api import MAX_METADATA_ITEMS
 from cellgate.cloud.images import CIRROS_ID
@@ -25,6 +26,7 @@ from cellgate.tests.unit.cloud_core.helpers import (
     boot,
     member,
     wait_for,
+    wait_for_deleted,
     wait_for_status,
 )
 
@@ -244,3 +246,17 @@ class NoValidHostTest(AtomicTestCase):
                            if e["event"] == "compute__do_build_and_run_instance")
         self.assertEqual(["a2", "b1"], failed_on)  # one event per cell, naming its last host
         self.assertEqual(0, self.usage())
+
+
+class DeleteAcrossRestartTest(AtomicTestCase):
+
+    def test_delete_of_a_build_lost_in_a_crash_wins_on_restart(self) -> None:
+        state = self.useFixture(fixtures.TempDir()).path
+        with CellsDeployment("multi-cell", state) as first:
+            first.transport.stop()  # the cells die: neither the build nor the delete arrives
+            uuid = boot(first.compute_api, member())["uuid"]
+            first.compute_api.delete_server(member(), uuid)
+        cloud = self.useFixture(DeploymentFixture("multi-cell", state))
+        wait_for_deleted(cloud.api, member(), uuid)
+        self.deployment = cloud.deployment
+        wait_for(lambda: self.usage() == 0, what="nothing left on any host")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from cellgate.lib import decorators, waiters
 from cellgate.tests import base
+from cellgate.tests.api.servers import _helpers
 
 
 class ForcedHostNoValidHostTest(base.BaseComputeTest):
@@ -19,16 +20,12 @@ class ForcedHostNoValidHostTest(base.BaseComputeTest):
 
     @decorators.idempotent_id('4342197d-d2a5-4d83-9f21-5c2859713fd5')
     def test_forced_host_too_small_ends_in_error(self):
-        hypervisor = self.os_admin.hypervisor_client.list_hypervisors(
-            detail=True)["hypervisors"][0]
-        host = hypervisor["service"]["host"]
-        zone = self.os_admin.services_client.list_services(
-            binary="nova-compute", host=host)["services"][0]["zone"]
+        hypervisor, forced = _helpers.first_hypervisor(self.os_admin)
         # more vCPUs than the host has, whatever its allocation ratio
         flavor = self.create_flavor_for_test(vcpus=hypervisor["vcpus"] * 64 + 1)
         server = self.create_server_for_test(clients=self.os_admin, wait_until=None,
                                              flavorRef=flavor["id"],
-                                             availability_zone=f"{zone}:{host}")
+                                             availability_zone=forced)
         client = self.os_admin.servers_client
         failed = waiters.wait_for_server_status(client, server["id"], "ERROR",
                                                 self.build_timeout, self.build_interval)

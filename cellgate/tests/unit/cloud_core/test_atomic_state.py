@@ -6,14 +6,10 @@ Bounded load tests: threads race on the ComputeAPI of an in-process deployment.
 
 from __future__ import annotations
 
-import logging
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import fixtures
-import testtools
-import yaml
 
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.deployment import CellsDeployment
@@ -21,10 +17,12 @@ from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS
 from cellgate.cloud.compute.api import MAX_METADATA_ITEMS
 from cellgate.cloud.images import CIRROS_ID
 from cellgate.tests.unit.cloud_core.helpers import (
+    CloudTestCase,
     DeploymentFixture,
     admin,
     boot,
     member,
+    topology,
     wait_for,
     wait_for_deleted,
     wait_for_status,
@@ -34,26 +32,7 @@ ROOMY = {"vcpus": 1024, "memory_mb": 1048576, "disk_gb": 40000}
 BROKEN = {**ROOMY, "faults": {"fail_all_spawns": True}}
 
 
-def topology(cells: dict[str, list[tuple[str, str]]], profiles: dict[str, dict]) -> dict:
-    return {"name": "atomic", "cells_enabled": True, "profiles": profiles,
-            "cells": [{"name": cell, "hosts": [{"name": h, "profile": p} for h, p in hosts]}
-                      for cell, hosts in cells.items()]}
-
-
-class AtomicTestCase(testtools.TestCase):
-
-    def setUp(self) -> None:
-        super().setUp()
-        self.useFixture(fixtures.FakeLogger(level=logging.INFO))
-
-    def start(self, document: dict) -> DeploymentFixture:
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path, "topology.yaml")
-        with open(path, "w", encoding="utf-8") as handle:
-            yaml.safe_dump(document, handle)
-        cloud = self.useFixture(DeploymentFixture(path))
-        self.deployment = cloud.deployment
-        self.api = cloud.api
-        return cloud
+class AtomicTestCase(CloudTestCase):
 
     def usage(self) -> int:
         return sum(n["vcpus_used"] + n["running_vms"] for cell in self.deployment.cells.values()

@@ -280,9 +280,13 @@ class ApiCellService:
             actions = self.store.actions.list(instance.uuid)
             request_id = actions[0]["request_id"] if actions else None
             known_cell = instance.cell_name in self.cell_names
-            if instance.task_state == "deleting" and known_cell:
-                # a delete wins over a build in flight (a cell without it says so)
-                self.send(instance, "delete_instance", {"request_id": request_id})
+            if instance.task_state == "deleting":
+                # a delete wins over a build in flight (a cell without it says so); in a
+                # cell the topology no longer has, there is nothing left to delete
+                if known_cell:
+                    self.send(instance, "delete_instance", {"request_id": request_id})
+                else:
+                    self._mark_deleted(instance.uuid)
                 resent += 1
             elif instance.vm_state == "building":
                 # a cell that left the topology cannot finish it: schedule it afresh

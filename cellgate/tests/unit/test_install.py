@@ -88,7 +88,8 @@ class NonEditableInstallTest(testtools.TestCase):
     def test_shipped_job_runs_from_an_empty_folder(self) -> None:
         output = os.path.join(self.empty, "out")
         proc = self.run_python("-m", "cellgate", "gate", "--job", "cells-single", "--filter",
-                               r"\.versions\.", "--output", output, timeout=120)
+                               r"\.versions\.", "--concurrency", "1", "--output", output,
+                               timeout=120)
         self.assertEqual(0, proc.returncode, proc.stdout[-3000:] + proc.stderr[-3000:])
         with open(os.path.join(output, "summary.json"), encoding="utf-8") as handle:
             summary = json.load(handle)

@@ -175,7 +175,8 @@ def _add_skiplist(sub: argparse._SubParsersAction) -> None:
     check = _command(ssub, "check", "validate one or more skiplist files",
                      "Checks each file's format, then that every entry matches a test of the "
                      "suite and names its area.")
-    check.add_argument("files", nargs="+", help="skiplist YAML files")
+    check.add_argument("files", nargs="*", help="skiplist YAML files (default: the shipped "
+                       "skiplists of the gate jobs)")
     check.set_defaults(func=_run_skiplist_check)
 
 

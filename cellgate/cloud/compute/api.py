@@ -20,10 +20,12 @@ from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
 from cellgate.cloud.compute.query import (
     STATUS_VM_STATES,
+    ip_matcher,
     name_matcher,
     page,
     parse_changes_since,
     sort_records,
+    tags_matcher,
     truthy,
 )
 from cellgate.cloud.context import RequestContext
@@ -152,7 +154,8 @@ class ComputeAPI(FlavorMethods, HostMethods):
                      sort_dirs: Sequence[str] | None = None) -> list[Record]:
         """Instance records from the API read model, newest first by default.
 
-        ``filters`` keys: name (regex, search anywhere), status (Nova status string),
+        ``filters`` keys: name (regex, search anywhere), ip (regex from the start of a fixed
+        IPv4 address), tags/tags-any/not-tags/not-tags-any, status (Nova status string),
         flavor (flavor id), image (image id), changes-since (aware datetime; includes
         deleted servers), all_tenants (admin: every project), project_id (admin),
         host, availability_zone, deleted (admin). ``detail`` is accepted for symmetry: the
@@ -161,6 +164,12 @@ class ComputeAPI(FlavorMethods, HostMethods):
         """
         filters = dict(filters or {})
         query: dict[str, Any] = {}
+        matchers = [tags_matcher(filters)]  # record predicates; bad regexes fail first
+        if "name" in filters:
+            by_name = name_matcher(str(filters["name"]))
+            matchers.append(lambda record: by_name(record["name"]))
+        if "ip" in filters:
+            matchers.append(ip_matcher(str(filters["ip"])))
         if ctx.is_admin:
             if "project_id" in filters or "tenant_id" in filters:
                 query["project_id"] = filters.get("project_id", filters.get("tenant_id"))
@@ -194,9 +203,9 @@ class ComputeAPI(FlavorMethods, HostMethods):
         records = self.store.instances.records(**query)
         if statuses is not None:
             records = [r for r in records if r["status"] in statuses]
-        if filters.get("name"):
-            matches = name_matcher(str(filters["name"]))
-            records = [r for r in records if matches(r["name"])]
+        for matches in matchers:
+            if matches is not None:
+                records = [r for r in records if matches(r)]
         records = sort_records(records, sort_keys, sort_dirs)
         return page(records, marker=marker, limit=limit)
 

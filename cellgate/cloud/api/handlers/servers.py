@@ -13,6 +13,7 @@ from cellgate.cloud.api.schemas import servers as schemas
 from cellgate.cloud.api.validation import validate
 from cellgate.cloud.api.views import servers as views
 from cellgate.cloud.api.views.common import next_link
+from cellgate.cloud.compute.query import TAG_FILTERS, VALID_STATUSES
 
 _SORT_KEYS = ("access_ip_v4", "access_ip_v6", "auto_disk_config", "availability_zone",
               "config_drive", "created_at", "display_description", "display_name", "host",
@@ -31,10 +32,19 @@ def server_or_404(req: ApiRequest, server_id: str) -> dict:
 
 def _filters(req: ApiRequest) -> dict:
     filters: dict = {}
-    for name in ("name", "status", "flavor", "image", "host", "availability_zone"):
+    names = ("name", "status", "flavor", "image", "host", "availability_zone", "ip")
+    if req.version >= "2.26":
+        names += TAG_FILTERS
+    for name in names:
         value = req.query_one(name)
         if value is not None:
             filters[name] = value
+    status = filters.get("status")
+    if status is not None and status.upper() not in VALID_STATUSES and req.version >= "2.38":
+        raise HTTPError(400, "Invalid status value")
+    deleted = req.query_one("deleted")
+    if deleted is not None and req.context.is_admin:  # Nova drops it for others
+        filters["deleted"] = params.bool_or_false(deleted)
     since = params.timestamp(req, "changes-since")
     if since is not None:
         filters["changes-since"] = since

@@ -7,9 +7,10 @@ from werkzeug.wrappers import Response
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api import faults
 from cellgate.cloud.api.errors import HTTPError
-from cellgate.cloud.api.handlers import params
+from cellgate.cloud.api.handlers import boot_request, params
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import servers as schemas
+from cellgate.cloud.api.schemas.types import to_bool
 from cellgate.cloud.api.validation import validate
 from cellgate.cloud.api.views import servers as views
 from cellgate.cloud.api.views.common import next_link
@@ -32,7 +33,8 @@ def server_or_404(req: ApiRequest, server_id: str) -> dict:
 
 def _filters(req: ApiRequest) -> dict:
     filters: dict = {}
-    names = ("name", "status", "flavor", "image", "host", "availability_zone", "ip")
+    names = ("name", "status", "flavor", "image", "host", "availability_zone", "ip",
+             "reservation_id")
     if req.version >= "2.26":
         names += TAG_FILTERS
     for name in names:
@@ -112,6 +114,10 @@ def show(req: ApiRequest, server_id: str) -> Response:
 
 
 def _create_schema(req: ApiRequest):
+    if req.version >= "2.57":
+        return schemas.CREATE_V257
+    if req.version >= "2.52":
+        return schemas.CREATE_V252
     if req.version >= "2.37":
         return schemas.CREATE_V237
     if req.version >= "2.19":
@@ -124,12 +130,11 @@ def create(req: ApiRequest) -> Response:
     body = req.json_body()
     validate(_create_schema(req), body)
     spec = body["server"]
-    image_ref = spec.get("imageRef") or ""
-    if not image_ref:
-        raise HTTPError(400, "Block Device Mapping is Invalid: Boot sequence for the instance "
-                             "and image/block device mapping combination is not valid.")
+    image_ref = boot_request.boot_image(spec)
     flavor_ref = str(spec["flavorRef"]).rstrip("/").rsplit("/", 1)[-1]
     _check_networks(spec.get("networks"))
+    boot_request.check_scheduler_hints(body)
+    boot_request.check_personality(spec.get("personality"))
     min_count = int(spec.get("min_count", 1))
     max_count = int(spec.get("max_count", min_count))
     if min_count > max_count:
@@ -141,9 +146,12 @@ def create(req: ApiRequest) -> Response:
             availability_zone=spec.get("availability_zone"),
             description=spec.get("description"), key_name=spec.get("key_name"),
             access_ipv4=spec.get("accessIPv4"), access_ipv6=spec.get("accessIPv6"),
-            min_count=min_count)
+            min_count=min_count, max_count=max_count, user_data=spec.get("user_data"),
+            config_drive=to_bool(spec.get("config_drive", False)), tags=spec.get("tags"))
     except (exc.ImageNotFound, exc.FlavorNotFound) as error:
         raise faults.translate(error, not_found_status=400)
+    if to_bool(spec.get("return_reservation_id", False)):
+        return json_response({"reservation_id": record["reservation_id"]}, status=202)
     if "adminPass" in spec:
         admin_pass = spec["adminPass"]
     response = json_response(views.created(record, admin_pass, req.base_url), status=202)

@@ -32,10 +32,14 @@ flavor_param_positive = {"type": ["integer", "string"], "pattern": "^[0-9]+$", "
                          "maximum": 0x7FFFFFFF}
 flavor_param_non_negative = dict(flavor_param_positive, minimum=0)
 
+# Nova's server tag: 1-60 characters, no comma or slash; at most 50 per server.
+MAX_TAG_COUNT = 50
+tag = {"type": "string", "pattern": "^[^,/]*$", "minLength": 1, "maxLength": 60}
+
 boolean = {"type": ["boolean", "string"],
            "enum": [True, "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes",
-                    "y", "t", False, "False", "FALSE", "false", "0", "OFF", "Off", "off",
-                    "NO", "No", "no", "n", "f"]}
+                    False, "False", "FALSE", "false", "0", "OFF", "Off", "off",
+                    "NO", "No", "no"]}
 
 metadata = {
     "type": "object",

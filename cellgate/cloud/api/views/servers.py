@@ -113,13 +113,14 @@ class ServerView:
             body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = record.get("node")
             body["OS-EXT-SRV-ATTR:instance_name"] = "instance-%s" % uuid[:8]
             if self.extended_attrs:
-                body["OS-EXT-SRV-ATTR:reservation_id"] = "r-%s" % uuid[:8]
-                body["OS-EXT-SRV-ATTR:launch_index"] = 0
-                body["OS-EXT-SRV-ATTR:hostname"] = _hostname(record["name"])
+                body["OS-EXT-SRV-ATTR:reservation_id"] = record.get("reservation_id")
+                body["OS-EXT-SRV-ATTR:launch_index"] = int(record.get("launch_index") or 0)
+                body["OS-EXT-SRV-ATTR:hostname"] = (record.get("hostname")
+                                                    or _hostname(record["name"]))
                 body["OS-EXT-SRV-ATTR:kernel_id"] = ""
                 body["OS-EXT-SRV-ATTR:ramdisk_id"] = ""
                 body["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
-                body["OS-EXT-SRV-ATTR:user_data"] = None
+                body["OS-EXT-SRV-ATTR:user_data"] = record.get("user_data")
             if self.host_status:
                 body["host_status"] = "UP" if host else ""
         return body

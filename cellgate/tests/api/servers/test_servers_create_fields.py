@@ -23,11 +23,13 @@ class ServersCreateFieldsTest(base.BaseComputeTest):
     microversion = "2.52"
     roles = ("member", "admin")
 
-    @classmethod
-    def resource_setup(cls):
-        super().resource_setup()
-        cls.client = cls.os_member.servers_client
-        cls.admin = cls.os_admin.servers_client
+    @property
+    def client(self):
+        return self.os_member.servers_client
+
+    @property
+    def admin(self):
+        return self.os_admin.servers_client
 
     def _body(self, **kwargs) -> dict:
         body = {"name": _helpers.unique_name("fields"), "imageRef": self.image_ref,

@@ -101,7 +101,8 @@ def index(req: ApiRequest) -> Response:
 def detail(req: ApiRequest) -> Response:
     """GET /servers/detail."""
     items = _list(req)
-    view = views.ServerView.for_request(req.base_url, req.version, req.context.is_admin)
+    view = views.ServerView.for_request(req.base_url, req.version, req.context.is_admin,
+                                        _services(req))
     body = {"servers": [view.show(r) for r in items]}
     return _page(req, body, items, "/compute/v2.1/servers/detail")
 
@@ -110,7 +111,15 @@ def show(req: ApiRequest, server_id: str) -> Response:
     """GET /servers/{id}."""
     record = server_or_404(req, server_id)
     return json_response({"server": views.show(record, req.base_url, req.version,
-                                               req.context.is_admin)})
+                                               req.context.is_admin,
+                                               services=_services(req))})
+
+
+def _services(req: ApiRequest) -> list[dict]:
+    """The compute services, when the view shows host_status (admins, 2.16+)."""
+    if not req.context.is_admin or req.version < "2.16":
+        return []
+    return req.deps.compute_api.list_services(req.context, binary="nova-compute")
 
 
 def _create_schema(req: ApiRequest):

@@ -19,12 +19,13 @@ from cellgate.cloud.cells.api import ApiCellService
 from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
 from cellgate.cloud.compute.query import (
+    REGEX_FILTERS,
     STATUS_VM_STATES,
+    field_matcher,
     ip_matcher,
     name_matcher,
     page,
     parse_changes_since,
-    regex_matcher,
     sort_records,
     tags_matcher,
     truthy,
@@ -166,7 +167,8 @@ class ComputeAPI(FlavorMethods, HostMethods):
         """Instance records from the API read model, newest first by default.
 
         ``filters`` keys: name (regex, search anywhere), ip (regex from the start of a fixed
-        IPv4 address), reservation_id (regex), tags/tags-any/not-tags/not-tags-any, status
+        IPv4 address; ip6 likewise), the REGEX_FILTERS fields (regex),
+        tags/tags-any/not-tags/not-tags-any, status
         (Nova status string), flavor (flavor id), image (image id), changes-since (aware
         datetime; includes deleted servers), all_tenants (admin: every project), project_id (admin),
         host, availability_zone, deleted (admin). ``detail`` is accepted for symmetry: the
@@ -181,9 +183,10 @@ class ComputeAPI(FlavorMethods, HostMethods):
             matchers.append(lambda record: by_name(record["name"]))
         if "ip" in filters:
             matchers.append(ip_matcher(str(filters["ip"])))
-        if "reservation_id" in filters:
-            by_reservation = regex_matcher("reservation_id", str(filters["reservation_id"]))
-            matchers.append(lambda record: by_reservation(record["reservation_id"]))
+        if "ip6" in filters:
+            matchers.append(ip_matcher(str(filters["ip6"]), version=6))
+        matchers += [field_matcher(name, str(filters[name]))
+                     for name in REGEX_FILTERS if name in filters]
         if ctx.is_admin:
             if "project_id" in filters or "tenant_id" in filters:
                 query["project_id"] = filters.get("project_id", filters.get("tenant_id"))

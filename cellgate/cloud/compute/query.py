@@ -47,6 +47,16 @@ VALID_STATUSES = frozenset((
 
 TAG_FILTERS = ("tags", "tags-any", "not-tags", "not-tags-any")
 
+# Nova's regex query parameters (its servers index query schema) that name a record field:
+# query parameter -> record field. Any user may send reservation_id; the rest are admin's.
+REGEX_FILTERS = {
+    "reservation_id": "reservation_id", "hostname": "hostname", "node": "node",
+    "key_name": "key_name", "description": "description", "display_description": "description",
+    "display_name": "name", "access_ip_v4": "access_ipv4", "access_ip_v6": "access_ipv6",
+    "config_drive": "config_drive", "kernel_id": "kernel_id", "ramdisk_id": "ramdisk_id",
+    "root_device_name": "root_device_name", "launch_index": "launch_index",
+}
+
 
 def truthy(value: Any) -> bool:
     """Query-string truth as Nova reads all_tenants/deleted ('' and missing values count)."""
@@ -96,16 +106,25 @@ def name_matcher(pattern: str) -> Callable[[str | None], bool]:
     return regex_matcher("name", pattern)
 
 
-def ip_matcher(pattern: str) -> Callable[[dict[str, Any]], bool]:
-    """The ``ip`` filter's predicate on a record: a fixed IPv4 address matches the regex from
-    its start (Nova's ``re.match`` over the fixed IPs), run by RE2 (see regex_matcher)."""
-    matches = regex_matcher("ip", pattern, anchored=True)
+def ip_matcher(pattern: str, version: int = 4) -> Callable[[dict[str, Any]], bool]:
+    """The ``ip`` (``ip6`` for version 6) filter's predicate on a record: a fixed address of
+    that version matches the regex from its start (Nova's ``re.match`` over the fixed IPs),
+    run by RE2 (see regex_matcher)."""
+    matches = regex_matcher("ip" if version == 4 else "ip6", pattern, anchored=True)
 
     def match(record: dict[str, Any]) -> bool:
         return any(matches(ip.get("addr")) for ips in (record.get("addresses") or {}).values()
-                   for ip in ips if ip.get("version", 4) == 4
+                   for ip in ips if ip.get("version", 4) == version
                    and ip.get("OS-EXT-IPS:type", "fixed") == "fixed")
     return match
+
+
+def field_matcher(field: str, pattern: str) -> Callable[[dict[str, Any]], bool]:
+    """A regex filter on one record field (``REGEX_FILTERS``); an unset field never
+    matches, as a NULL column in Nova's ``REGEXP``."""
+    matches = regex_matcher(field, pattern)
+    name = REGEX_FILTERS[field]
+    return lambda record: record.get(name) is not None and matches(str(record[name]))
 
 
 def tags_matcher(filters: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | None:

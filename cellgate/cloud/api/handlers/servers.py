@@ -14,7 +14,7 @@ from cellgate.cloud.api.schemas.types import to_bool
 from cellgate.cloud.api.validation import validate
 from cellgate.cloud.api.views import servers as views
 from cellgate.cloud.api.views.common import next_link
-from cellgate.cloud.compute.query import TAG_FILTERS, VALID_STATUSES
+from cellgate.cloud.compute.query import REGEX_FILTERS, TAG_FILTERS, VALID_STATUSES
 
 _SORT_KEYS = ("access_ip_v4", "access_ip_v6", "auto_disk_config", "availability_zone",
               "config_drive", "created_at", "display_description", "display_name", "host",
@@ -35,8 +35,12 @@ def _filters(req: ApiRequest) -> dict:
     filters: dict = {}
     names = ("name", "status", "flavor", "image", "host", "availability_zone", "ip",
              "reservation_id")
+    if req.version >= "2.5":
+        names += ("ip6",)
     if req.version >= "2.26":
         names += TAG_FILTERS
+    if req.context.is_admin:  # Nova lets admins filter on any field of its query schema
+        names += tuple(REGEX_FILTERS)
     for name in names:
         value = req.query_one(name)
         if value is not None:

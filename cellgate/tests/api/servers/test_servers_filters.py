@@ -66,6 +66,14 @@ class ServersFiltersTest(base.BaseComputeTest):
         self.assertEqual([blue], self._names(**{"not-tags": "red,warm"}))
         self.assertEqual([red], self._names(**{"not-tags-any": "blue"}))
 
+    @decorators.idempotent_id('00a69b06-7399-4906-8efc-09ebbc352287')
+    def test_admin_hostname_filter_is_a_regex(self):
+        admin = self.os_admin.servers_client
+        self.assertEqual([self.prefix + "-red"], self._names(
+            admin, all_tenants="True", hostname="^" + self.prefix.lower() + "-r.d$"))
+        self.assertRaises(lib_exc.BadRequest, admin.list_servers, all_tenants="True",
+                          hostname="(unclosed")
+
     @decorators.idempotent_id('3702c0f2-527f-4528-9b00-81e4b7291d29')
     def test_invalid_status_is_400_from_2_38(self):
         self.use_microversion("2.38")

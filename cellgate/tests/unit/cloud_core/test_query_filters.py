@@ -54,6 +54,15 @@ class RegexMatcherTest(testtools.TestCase):
         self.assertRaises(Invalid, query.ip_matcher, "(a+)+\\1")
 
 
+class FieldMatcherTest(testtools.TestCase):
+    def test_regex_on_a_field(self):
+        matches = query.field_matcher("hostname", "^web-[0-9]+$")
+        self.assertTrue(matches({"hostname": "web-12"}))
+        self.assertFalse(matches({"hostname": "db-1"}))
+        self.assertFalse(query.field_matcher("key_name", ".*")({"key_name": None}))
+        self.assertRaises(Invalid, query.field_matcher, "node", r"(a)\1")
+
+
 class TagsMatcherTest(testtools.TestCase):
     def _names(self, **filters):
         records = [{"name": "ab", "tags": ["a", "b"]}, {"name": "a", "tags": ["a"]},

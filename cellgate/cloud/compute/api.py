@@ -113,7 +113,8 @@ class ComputeAPI(FlavorMethods, HostMethods):
                       access_ipv6: str | None = None,
                       min_count: int = 1, max_count: int | None = None,
                       user_data: str | None = None, config_drive: bool = False,
-                      tags: Sequence[str] | None = None) -> tuple[Record, str]:
+                      tags: Sequence[str] | None = None,
+                      auto_disk_config: bool = False) -> tuple[Record, str]:
         """Accept a boot request and cast the build to a cell; returns (record, admin_pass).
 
         The record is answered before the build runs (status BUILD). Unknown image ->
@@ -124,7 +125,8 @@ class ComputeAPI(FlavorMethods, HostMethods):
         ``min_count``: at most MAX_SERVERS_PER_REQUEST per request (quotas do not exist yet),
         else QuotaOrCapacityExceeded (403). Several servers are named ``<name>-<n>`` and share
         one reservation id, with launch indexes 0..n-1; the first record is returned.
-        ``user_data`` (base64 text), ``config_drive`` and ``tags`` are stored on each.
+        ``user_data`` (base64 text), ``config_drive``, ``tags`` and ``auto_disk_config``
+        (``OS-DCF:diskConfig`` AUTO) are stored on each.
         """
         image = self.images.get(image_ref)
         flavor = self.get_flavor(ctx, str(flavor_ref))
@@ -150,7 +152,7 @@ class ComputeAPI(FlavorMethods, HostMethods):
                 networks=networks if isinstance(networks, str) else "auto",
                 reservation_id=reservation_id, launch_index=index,
                 user_data=user_data, config_drive="True" if config_drive else "",
-                tags=sorted(set(tags or ())),
+                tags=sorted(set(tags or ())), auto_disk_config=bool(auto_disk_config),
                 hostname=_hostname(display)).bind(self.router)
             self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
                                      action="create", user_id=ctx.user_id,

@@ -18,7 +18,7 @@ _EXT_IPS = ("OS-EXT-IPS:type", "OS-EXT-IPS-MAC:mac_addr")
 def created(record: dict, admin_pass: str | None, base_url: str) -> dict:
     """The 202 body of POST /servers."""
     body = {"id": record["uuid"], "links": links(base_url, "servers", record["uuid"]),
-            "OS-DCF:diskConfig": "MANUAL",
+            "OS-DCF:diskConfig": disk_config(record),
             "security_groups": [{"name": n} for n in _group_names(record) or ["default"]]}
     if admin_pass is not None:
         body["adminPass"] = admin_pass
@@ -85,7 +85,7 @@ class ServerView:
                 {"rel": "self", "href": f"{base_url}/compute/v2.1/servers/{uuid}"},
                 {"rel": "bookmark", "href": f"{base_url}/compute/servers/{uuid}"},
             ],
-            "OS-DCF:diskConfig": "MANUAL",
+            "OS-DCF:diskConfig": disk_config(record),
         }
         if status in _PROGRESS_STATUSES:
             body["progress"] = int(record.get("progress") or 0)
@@ -151,6 +151,11 @@ def host_statuses(services: Iterable[dict]) -> dict[str, str]:
             status = "UP" if service.get("state") == "up" else "UNKNOWN"
         statuses[service["host"]] = status
     return statuses
+
+
+def disk_config(record: dict) -> str:
+    """``OS-DCF:diskConfig``: AUTO when the boot asked for it, else MANUAL (Nova's)."""
+    return "AUTO" if record.get("auto_disk_config") else "MANUAL"
 
 
 def _group_names(record: dict) -> list[str]:

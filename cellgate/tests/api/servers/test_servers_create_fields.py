@@ -82,6 +82,18 @@ class ServersCreateFieldsTest(base.BaseComputeTest):
         without = self.create_server_for_test()
         self.assertEqual("", self.client.show_server(without["id"])["server"]["config_drive"])
 
+    @decorators.idempotent_id('63b3516a-94bc-4ca5-b96d-ea78c4c7ea90')
+    def test_disk_config_auto_is_stored_and_shown(self):
+        created = self.client.create_server(**self._body(**{"OS-DCF:diskConfig": "AUTO"}))
+        sid = created["server"]["id"]
+        self.addCleanup(_helpers.delete_server_and_wait, self.client, sid)
+        self.assertEqual("AUTO", created["server"]["OS-DCF:diskConfig"])
+        self.wait_for_server_status(sid, "ACTIVE")
+        self.assertEqual("AUTO", self.client.show_server(sid)["server"]["OS-DCF:diskConfig"])
+        plain = self.create_server_for_test()
+        self.assertEqual("MANUAL",
+                         self.client.show_server(plain["id"])["server"]["OS-DCF:diskConfig"])
+
     @decorators.idempotent_id('78f1d9cc-7217-4720-be7b-ecc7b41b5831')
     def test_config_drive_not_boolean_is_400(self):
         self._refused(lib_exc.BadRequest, config_drive="maybe")

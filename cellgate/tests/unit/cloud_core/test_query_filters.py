@@ -1,5 +1,6 @@
 """The server-list filter helpers: regex filters run by RE2 (linear time, so one tenant's
-catastrophic pattern cannot stall the others), the ip and tag filters."""
+catastrophic pattern cannot stall the others), the ip and tag filters, and how many servers
+one boot request makes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import threading
 
 import testtools
 
-from cellgate.cloud.compute import query
+from cellgate.cloud import exceptions as exc
+from cellgate.cloud.compute import api, query
 from cellgate.cloud.exceptions import Invalid
 
 _CATASTROPHIC = "(a+)+$"  # exponential for a backtracking engine on "aaa...ab"
@@ -77,3 +79,19 @@ class TagsMatcherTest(testtools.TestCase):
         self.assertEqual(["a", "none"], self._names(**{"not-tags": "a,b"}))
         self.assertEqual(["none"], self._names(**{"not-tags-any": "a,c"}))
         self.assertEqual(["a"], self._names(tags="a", **{"not-tags": "b"}))
+
+
+class ServerCountTest(testtools.TestCase):
+    """min_count..max_count servers per boot, bounded by the per-request limit."""
+
+    def test_counts(self):
+        limit = api.MAX_SERVERS_PER_REQUEST
+        self.assertEqual(1, api._server_count(1, 1))
+        self.assertEqual(3, api._server_count(1, 3))
+        self.assertEqual(limit, api._server_count(2, limit * 10))
+        self.assertEqual(limit, api._server_count(limit, limit))
+        error = self.assertRaises(exc.QuotaOrCapacityExceeded, api._server_count,
+                                  limit + 1, limit + 1)
+        self.assertIn("Quota exceeded for instances", str(error))
+        self.assertRaises(exc.Invalid, api._server_count, 2, 1)
+        self.assertRaises(exc.Invalid, api._server_count, 0, 1)

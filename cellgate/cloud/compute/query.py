@@ -131,8 +131,10 @@ def tags_matcher(filters: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | 
     """Nova's tag filters (2.26+), each a comma-separated list: ``tags`` (all of them),
     ``tags-any`` (at least one), ``not-tags`` (not all of them), ``not-tags-any`` (none of
     them); None when no tag filter is given."""
-    wanted = {name: {t for t in str(filters[name]).split(",") if t}
-              for name in TAG_FILTERS if filters.get(name) is not None}
+    given = {name: str(filters[name]) for name in TAG_FILTERS if filters.get(name) is not None}
+    for name, value in given.items():  # Nova's query schema types them as regexes
+        regex_matcher(name, value)
+    wanted = {name: {t for t in value.split(",") if t} for name, value in given.items()}
     if not wanted:
         return None
 

@@ -14,7 +14,12 @@ from cellgate.cloud.api.schemas.types import to_bool
 from cellgate.cloud.api.validation import validate
 from cellgate.cloud.api.views import servers as views
 from cellgate.cloud.api.views.common import next_link
-from cellgate.cloud.compute.query import REGEX_FILTERS, TAG_FILTERS, VALID_STATUSES
+from cellgate.cloud.compute.query import (
+    REGEX_FILTERS,
+    TAG_FILTERS,
+    VALID_STATUSES,
+    regex_matcher,
+)
 
 _SORT_KEYS = ("access_ip_v4", "access_ip_v6", "auto_disk_config", "availability_zone",
               "config_drive", "created_at", "display_description", "display_name", "host",
@@ -41,6 +46,10 @@ def _filters(req: ApiRequest) -> dict:
         names += TAG_FILTERS
     if req.context.is_admin:  # Nova lets admins filter on any field of its query schema
         names += tuple(REGEX_FILTERS)
+    else:  # ... and checks every regex of it first, for anyone
+        for name in REGEX_FILTERS:
+            if req.query_one(name) is not None:
+                regex_matcher(name, req.query_one(name))
     for name in names:
         value = req.query_one(name)
         if value is not None:

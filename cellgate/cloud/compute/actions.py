@@ -26,6 +26,12 @@ REBUILD_FIELDS = {"name": "name", "metadata": "metadata", "accessIPv4": "access_
 CONSOLE_OUTPUT = "FAKE CONSOLE OUTPUT\nANOTHER\nLAST LINE"
 
 
+def refuse_if_locked(ctx: RequestContext, uuid: str, locked: Any) -> None:
+    """InstanceIsLocked (409) for a non-admin acting on a locked server."""
+    if locked and not ctx.is_admin:
+        raise exc.InstanceIsLocked(instance_uuid=uuid)
+
+
 def tail(text: str, length: int | None) -> str:
     """The last ``length`` lines of ``text`` (None: all; 0: nothing), as Nova slices them."""
     if length is None:
@@ -42,8 +48,7 @@ class ServerActionMethods:
     @staticmethod
     def _check_lock(ctx: RequestContext, instance: Instance) -> None:
         """A locked server refuses every action to non-admins, as Nova's check_instance_lock."""
-        if instance.locked and not ctx.is_admin:
-            raise exc.InstanceIsLocked(instance_uuid=instance.uuid)
+        refuse_if_locked(ctx, instance.uuid, instance.locked)
 
     def _api_event(self, ctx: RequestContext, instance: Instance, action: str) -> None:
         """Record an action done entirely in the API cell, with its ``api_<action>`` event."""
@@ -116,11 +121,13 @@ class ServerActionMethods:
         self._check_lock(ctx, instance)
         self._check_state(instance, "rebuild", {"active", "stopped", "error"}, {None})
         image = self.images.get(image_ref)
-        for key, value in changes.items():
-            setattr(instance, REBUILD_FIELDS[key], value)
-        instance.image_ref = image["id"]
+        fields = {REBUILD_FIELDS[key]: value for key, value in changes.items()}
+        fields["image_ref"] = image["id"]
         self._act(ctx, instance, "rebuild", "rebuilding", "rebuild_instance",
-                  {"image_ref": image["id"]})
+                  {"image_ref": image["id"]}, fields=fields)
+        for key, value in fields.items():
+            setattr(instance, key, value)
+        instance.task_state = "rebuilding"
         return instance.to_record(), admin_pass or secrets.token_urlsafe(9)
 
     # -- shelve -----------------------------------------------------------------------------

@@ -16,16 +16,20 @@ from typing import Any
 
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.api import ApiCellService
-from cellgate.cloud.compute.actions import ServerActionMethods
+from cellgate.cloud.compute.actions import ServerActionMethods, refuse_if_locked
 from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
 from cellgate.cloud.compute.migrations import MigrationMethods
 from cellgate.cloud.compute.query import (
+    REGEX_FILTERS,
     STATUS_VM_STATES,
+    field_matcher,
+    ip_matcher,
     name_matcher,
     page,
     parse_changes_since,
     sort_records,
+    tags_matcher,
     truthy,
 )
 from cellgate.cloud.context import RequestContext
@@ -35,6 +39,9 @@ from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import Instance
 
 MAX_METADATA_ITEMS = 128
+# The most servers one POST /servers makes (min_count/max_count), until quotas exist: a
+# larger min_count is 403 "Quota exceeded for instances", a larger max_count is cut to it.
+MAX_SERVERS_PER_REQUEST = 100
 
 Record = dict[str, Any]
 
@@ -72,14 +79,48 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                                            attr="task_state", state=instance.task_state)
 
     def _act(self, ctx: RequestContext, instance: Instance, action: str, task_state: str,
-             method: str, payload: dict[str, Any]) -> None:
-        """Record the action, mark the task at the top and cast the work to the cell."""
+             method: str, payload: dict[str, Any], *,
+             vm_states: set[str] | None = None,
+             task_states: set[str | None] | None = None,
+             fields: dict[str, Any] | None = None) -> None:
+        """Mark the task at the top, record the action and cast the work to the cell.
+
+        The mark is a compare-and-swap in the API store: it lands only if the server is
+        still in ``vm_states``/``task_states`` (by default: the states ``instance`` was read
+        in, which _check_state approved), so of concurrent requests one wins and the others
+        get InstanceInvalidState (409), as Nova's ``save(expected_task_state=...)``.
+        ``fields`` (stored form) are written in the same swap (a rebuild's new name, image...).
+        """
+        vm_states = {instance.vm_state} if vm_states is None else vm_states
+        task_states = {instance.task_state} if task_states is None else task_states
+        before, after = self.router.swap_instance(
+            instance.uuid, lambda _data: {**(fields or {}), "task_state": task_state},
+            vm_states=vm_states, task_states=task_states)
+        if after is None:
+            if before is None or before.get("deleted"):
+                raise exc.InstanceNotFound(instance_id=instance.uuid)
+            current = Instance.obj_from_data(before)
+            self._check_state(current, action, vm_states, task_states)
+            raise exc.InstanceInvalidState(action=action, instance_uuid=instance.uuid,
+                                           attr="task_state", state=current.task_state)
+        self._start(ctx, Instance.obj_from_data(after), action, method, payload)
+
+    def _start(self, ctx: RequestContext, instance: Instance, action: str, method: str,
+               payload: dict[str, Any]) -> None:
+        """Record the action and cast its work to the cell the instance is in now."""
         self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
                                  action=action, user_id=ctx.user_id,
                                  project_id=ctx.project_id)
-        instance.task_state = task_state
-        instance.save()
         self.router.send(instance, method, {"request_id": ctx.request_id, **payload})
+
+    def _swap(self, ctx: RequestContext, uuid: str, change: Any) -> dict[str, Any]:
+        """Compare-and-swap ``change`` onto a server the caller may see; returns what was
+        written (the server's data)."""
+        self._instance(ctx, uuid)
+        before, after = self.router.swap_instance(uuid, change)
+        if after is None:  # deleted meanwhile
+            raise exc.InstanceNotFound(instance_id=uuid)
+        return after
 
     def _zone(self, ctx: RequestContext, requested: str | None) -> tuple[str | None, str | None]:
         """``zone``, ``zone:host`` or ``zone::node`` -> (zone, forced host); a forced host is
@@ -106,28 +147,35 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                       availability_zone: str | None = None, description: str | None = None,
                       key_name: str | None = None, access_ipv4: str | None = None,
                       access_ipv6: str | None = None,
-                      min_count: int = 1) -> tuple[Record, str]:
+                      min_count: int = 1, max_count: int | None = None,
+                      user_data: str | None = None, config_drive: bool = False,
+                      tags: Sequence[str] | None = None,
+                      auto_disk_config: bool = False) -> tuple[Record, str]:
         """Accept a boot request and cast the build to a cell; returns (record, admin_pass).
 
         The record is answered before the build runs (status BUILD). Unknown image ->
         ImageNotFound, unknown flavor -> FlavorNotFound, unknown availability zone ->
         Invalid. ``networks`` is 'auto', 'none', None or a list of dicts; it decides whether
-        the server gets a fake fixed address. ``min_count`` > 1 creates that many servers
-        named ``<name>-<n>`` and returns the first.
+        the server gets a fake fixed address. As Nova, ``max_count`` (default
+        ``min_count``) servers are made, or as many as the limit allows if that is at least
+        ``min_count``: at most MAX_SERVERS_PER_REQUEST per request (quotas do not exist yet),
+        else QuotaOrCapacityExceeded (403). Several servers are named ``<name>-<n>`` and share
+        one reservation id, with launch indexes 0..n-1; the first record is returned.
+        ``user_data`` (base64 text), ``config_drive``, ``tags`` and ``auto_disk_config``
+        (``OS-DCF:diskConfig`` AUTO) are stored on each.
         """
         image = self.images.get(image_ref)
         flavor = self.get_flavor(ctx, str(flavor_ref))
         metadata = {str(k): str(v) for k, v in (metadata or {}).items()}
         _check_metadata_quota(metadata)
         zone, forced_host = self._zone(ctx, availability_zone)
-        if int(min_count) < 1:
-            raise exc.Invalid("min_count must be >= 1")
+        count = _server_count(int(min_count), int(max_count or min_count))
         admin_pass = secrets.token_urlsafe(9)
         reservation_id = "r-" + secrets.token_hex(4)
         now = utcnow()
         first = None
-        for index in range(int(min_count)):
-            display = name if min_count == 1 else f"{name}-{index + 1}"
+        for index in range(count):
+            display = name if count == 1 else f"{name}-{index + 1}"
             instance = Instance(
                 uuid=str(uuidlib.uuid4()), name=display, project_id=ctx.project_id,
                 user_id=ctx.user_id, image_ref=image["id"], flavor=flavor,
@@ -139,6 +187,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                 access_ipv6=access_ipv6 or "", description=description,
                 networks=networks if isinstance(networks, str) else "auto",
                 reservation_id=reservation_id, launch_index=index,
+                user_data=user_data, config_drive="True" if config_drive else "",
+                tags=sorted(set(tags or ())), auto_disk_config=bool(auto_disk_config),
                 hostname=_hostname(display)).bind(self.router)
             self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
                                      action="create", user_id=ctx.user_id,
@@ -154,15 +204,27 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                      sort_dirs: Sequence[str] | None = None) -> list[Record]:
         """Instance records from the API read model, newest first by default.
 
-        ``filters`` keys: name (regex, search anywhere), status (Nova status string),
-        flavor (flavor id), image (image id), changes-since (aware datetime; includes
-        deleted servers), all_tenants (admin: every project), project_id (admin),
+        ``filters`` keys: name (regex, search anywhere), ip (regex from the start of a fixed
+        IPv4 address; ip6 likewise), the REGEX_FILTERS fields (regex),
+        tags/tags-any/not-tags/not-tags-any, status
+        (Nova status string), flavor (flavor id), image (image id), changes-since (aware
+        datetime; includes deleted servers), all_tenants (admin: every project), project_id (admin),
         host, availability_zone, deleted (admin). ``detail`` is accepted for symmetry: the
         records are always whole, the view decides what to show. Unknown sort key or a
         marker that is not found -> Invalid.
         """
         filters = dict(filters or {})
         query: dict[str, Any] = {}
+        matchers = [tags_matcher(filters)]  # record predicates; bad regexes fail first
+        if "name" in filters:
+            by_name = name_matcher(str(filters["name"]))
+            matchers.append(lambda record: by_name(record["name"]))
+        if "ip" in filters:
+            matchers.append(ip_matcher(str(filters["ip"])))
+        if "ip6" in filters:
+            matchers.append(ip_matcher(str(filters["ip6"]), version=6))
+        matchers += [field_matcher(name, str(filters[name]))
+                     for name in REGEX_FILTERS if name in filters]
         if ctx.is_admin:
             if "project_id" in filters or "tenant_id" in filters:
                 query["project_id"] = filters.get("project_id", filters.get("tenant_id"))
@@ -196,9 +258,9 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         records = self.store.instances.records(**query)
         if statuses is not None:
             records = [r for r in records if r["status"] in statuses]
-        if filters.get("name"):
-            matches = name_matcher(str(filters["name"]))
-            records = [r for r in records if matches(r["name"])]
+        for matches in matchers:
+            if matches is not None:
+                records = [r for r in records if matches(r)]
         records = sort_records(records, sort_keys, sort_dirs)
         return page(records, marker=marker, limit=limit)
 
@@ -218,12 +280,19 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         return instance.to_record()
 
     def delete_server(self, ctx: RequestContext, uuid: str) -> None:
-        """Delete a server (a cast; the read model shows task_state 'deleting' until done)."""
-        instance = self._instance(ctx, uuid)
-        self._check_lock(ctx, instance)
-        if instance.task_state == "deleting":
-            return
-        self._act(ctx, instance, "delete", "deleting", "delete_instance", {})
+        """Delete a server (a cast; the read model shows task_state 'deleting' until done).
+
+        Allowed in any state; the mark is a compare-and-swap, so of concurrent deletes one
+        sends the work and the others find it being deleted already.
+        """
+        self._check_lock(ctx, self._instance(ctx, uuid))
+        before, after = self.router.swap_instance(
+            uuid, lambda data: None if data.get("task_state") == "deleting"
+            else {"task_state": "deleting"})
+        if after is not None:
+            self._start(ctx, Instance.obj_from_data(after), "delete", "delete_instance", {})
+        elif before is None or before.get("deleted"):
+            raise exc.InstanceNotFound(instance_id=uuid)
 
     def reboot_server(self, ctx: RequestContext, uuid: str, reboot_type: str = "SOFT") -> None:
         """Reboot (SOFT or HARD); wrong state -> InstanceInvalidState."""
@@ -276,16 +345,18 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                         replace: bool) -> dict[str, str]:
         """Merge (replace=False) or replace (replace=True) metadata; returns the new whole.
 
-        More than 128 items -> QuotaOrCapacityExceeded, as Nova's metadata quota.
+        More than 128 items -> QuotaOrCapacityExceeded, as Nova's metadata quota. The
+        merge is a compare-and-swap on the stored metadata, so concurrent merges all land
+        and the quota is checked against what the server really holds.
         """
-        instance = self._instance(ctx, uuid)
-        self._check_lock(ctx, instance)
-        new = {} if replace else dict(instance.metadata)
-        new.update({str(k): str(v) for k, v in metadata.items()})
-        _check_metadata_quota(new)
-        instance.metadata = new
-        instance.save()
-        return dict(new)
+        items = {str(k): str(v) for k, v in metadata.items()}
+
+        def change(data: dict[str, Any]) -> dict[str, Any]:
+            refuse_if_locked(ctx, uuid, data.get("locked"))
+            new = dict(items) if replace else {**(data.get("metadata") or {}), **items}
+            _check_metadata_quota(new)
+            return {"metadata": new}
+        return dict(self._swap(ctx, uuid, change)["metadata"])
 
     def set_metadata_item(self, ctx: RequestContext, uuid: str, key: str,
                           value: str) -> dict[str, str]:
@@ -295,12 +366,14 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
 
     def delete_metadata_item(self, ctx: RequestContext, uuid: str, key: str) -> None:
         """Delete one item; unknown key -> MetadataItemNotFound."""
-        instance = self._instance(ctx, uuid)
-        if key not in instance.metadata:
-            raise exc.MetadataItemNotFound()
-        self._check_lock(ctx, instance)
-        instance.metadata = {k: v for k, v in instance.metadata.items() if k != key}
-        instance.save()
+        def change(data: dict[str, Any]) -> dict[str, Any]:
+            metadata = dict(data.get("metadata") or {})
+            if key not in metadata:
+                raise exc.MetadataItemNotFound()
+            refuse_if_locked(ctx, uuid, data.get("locked"))
+            del metadata[key]
+            return {"metadata": metadata}
+        self._swap(ctx, uuid, change)
 
     # -- instance actions ------------------------------------------------------------------
 
@@ -318,6 +391,20 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         if action is None:
             raise exc.InstanceActionNotFound(request_id=request_id, instance_uuid=uuid)
         return action
+
+
+def _server_count(min_count: int, max_count: int) -> int:
+    """How many servers one boot request makes (Nova: max_count if allowed, else as many as
+    allowed when that is at least min_count); the bound is MAX_SERVERS_PER_REQUEST."""
+    if min_count < 1:
+        raise exc.Invalid("min_count must be >= 1")
+    if min_count > max_count:
+        raise exc.Invalid("min_count must be <= max_count")
+    if min_count > MAX_SERVERS_PER_REQUEST:
+        raise exc.QuotaOrCapacityExceeded(
+            f"Quota exceeded for instances: Requested {min_count}, but the limit is "
+            f"{MAX_SERVERS_PER_REQUEST} instances per request")
+    return min(max_count, MAX_SERVERS_PER_REQUEST)
 
 
 def _check_metadata_quota(metadata: dict[str, str]) -> None:

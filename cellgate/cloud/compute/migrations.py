@@ -22,7 +22,7 @@ MOVABLE_VM_STATES = {"active", "stopped"}
 
 class MigrationMethods:
     """Part of ComputeAPI (needs ``_instance``, ``_check_lock``, ``_check_state``, ``_act``,
-    ``store``, ``router``, ``get_flavor``)."""
+    ``_start``, ``store``, ``get_flavor``)."""
 
     def _start_move(self, ctx: RequestContext, instance: Instance, action: str,
                     flavor: Record, migration_type: str, host: str | None) -> None:
@@ -72,11 +72,8 @@ class MigrationMethods:
         self._check_state(instance, "confirmResize", {"resized"}, {None})
         migration = self._finished_migration(instance)
         self.store.migrations.update(migration["uuid"], status="confirming")
-        self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
-                                 action="confirmResize", user_id=ctx.user_id,
-                                 project_id=ctx.project_id)
-        self.router.send(instance, "confirm_resize", {"request_id": ctx.request_id,
-                                                      "migration_uuid": migration["uuid"]})
+        self._start(ctx, instance, "confirmResize", "confirm_resize",
+                    {"migration_uuid": migration["uuid"]})
 
     def revert_resize(self, ctx: RequestContext, uuid: str) -> None:
         """Go back to the source host and the old flavor (frees the destination)."""

@@ -11,8 +11,8 @@ from cellgate.cloud import exceptions as exc
 from cellgate.tests.unit.cloud_core.helpers import (
     admin,
     boot,
-    deployment_from,
     member,
+    start_topology,
     wait_for,
     wait_for_deleted,
     wait_for_status,
@@ -30,7 +30,7 @@ class ServerMovesTest(testtools.TestCase):
     def setUp(self) -> None:
         super().setUp()
         self.useFixture(fixtures.FakeLogger(level=logging.INFO))
-        cloud = deployment_from(self, TOPOLOGY)
+        cloud = start_topology(self, TOPOLOGY)
         self.api = cloud.api
         self.store = cloud.deployment.cells["cell1"].store
 

@@ -11,8 +11,8 @@ from cellgate.cloud import exceptions as exc
 from cellgate.tests.unit.cloud_core.helpers import (
     admin,
     boot,
-    deployment_from,
     member,
+    start_topology,
     wait_for_status,
 )
 
@@ -27,7 +27,7 @@ class ServiceUpdateTest(testtools.TestCase):
     def setUp(self) -> None:
         super().setUp()
         self.useFixture(fixtures.FakeLogger(level=logging.INFO))
-        self.api = deployment_from(self, TOPOLOGY).api
+        self.api = start_topology(self, TOPOLOGY).api
         self.uuids = {s["host"]: s["uuid"] for s in self.api.list_services(admin())
                       if s["binary"] == "nova-compute"}
 

@@ -42,6 +42,18 @@ def _host_passes(host: dict[str, Any], flavor: dict[str, Any], zone: str | None)
     return not host.get("disabled", False)
 
 
+
+NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
+
+def schedulable(hosts: Iterable[dict[str, Any]],
+                services: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hosts whose nova-compute service is neither disabled nor forced down (Nova's
+    ComputeFilter); ``services`` are service rows or reports (host, binary, disabled,
+    forced_down)."""
+    out = {s["host"] for s in services
+           if s["binary"] == "nova-compute" and (s.get("disabled") or s.get("forced_down"))}
+    return [h for h in hosts if h["host"] not in out]
+
 class CellScheduler:
     """Ranks cells for a build: filters (zone, dedicated CPUs, slots > 0), weight = slots."""
 

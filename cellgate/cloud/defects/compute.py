@@ -18,7 +18,7 @@ SERVERS = r"^cellgate\.tests\.api\.servers\."
 SERVERS_CORE = r"^cellgate\.tests\.api\.servers\.test_servers\."
 ACTIONS = r"^cellgate\.tests\.api\.servers\.test_server_actions\."
 METADATA = r"^cellgate\.tests\.api\.servers\.test_server_metadata\."
-INSTANCE_ACTIONS = r"^cellgate\.tests\.api\.servers\.test_instance_actions\."
+INSTANCE_ACTIONS = r"^cellgate\.tests\.api\.servers\.test_instance_action"
 RBAC = r"^cellgate\.tests\.api\.servers\.test_servers_rbac\."
 
 

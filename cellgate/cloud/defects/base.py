@@ -40,6 +40,21 @@ def wrap(obj: Any, attr: str, make: Callable[[Callable[..., Any]], Callable[...,
     setattr(obj, attr, make(getattr(obj, attr)))
 
 
+def compute_api(cloud: Any) -> Any:
+    """The live ComputeAPI of a Cloud (what the HTTP handlers call)."""
+    return cloud.deployment.compute_api
+
+
+def drop_effect(obj: Any, attr: str, check: Callable[..., Any]) -> None:
+    """Make ``obj.attr`` a no-op that still validates: it calls ``check`` with the same
+    arguments (so an unknown resource is still refused) and returns None, doing nothing else."""
+    def make(real: Callable[..., Any]) -> Callable[..., Any]:
+        def noop(*args: Any, **kwargs: Any) -> None:
+            check(*args, **kwargs)
+        return noop
+    wrap(obj, attr, make)
+
+
 Middleware = Callable[[Request, Callable[[], Response]], Response]
 
 

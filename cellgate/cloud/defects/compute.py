@@ -12,7 +12,14 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from cellgate.cloud.defects.base import Defect, compute_path, wrap, wrap_app
+from cellgate.cloud.defects.base import (
+    Defect,
+    compute_api,
+    compute_path,
+    drop_effect,
+    wrap,
+    wrap_app,
+)
 
 SERVERS = r"^cellgate\.tests\.api\.servers\."
 SERVERS_CORE = r"^cellgate\.tests\.api\.servers\.test_servers\."
@@ -22,10 +29,6 @@ INSTANCE_ACTIONS = r"^cellgate\.tests\.api\.servers\.test_instance_action"
 RBAC = r"^cellgate\.tests\.api\.servers\.test_servers_rbac\."
 
 
-def _api(cloud: Any) -> Any:
-    return cloud.deployment.compute_api
-
-
 def _cells(cloud: Any) -> list[Any]:
     return list(cloud.deployment.cells.values())
 
@@ -33,17 +36,12 @@ def _cells(cloud: Any) -> list[Any]:
 # -- servers ----------------------------------------------------------------------------------
 
 def _delete_noop(cloud: Any) -> None:
-    api = _api(cloud)
-
-    def make(real):
-        def delete_server(ctx, uuid):
-            api._instance(ctx, uuid)  # an unknown server is still 404
-        return delete_server
-    wrap(api, "delete_server", make)
+    api = compute_api(cloud)
+    drop_effect(api, "delete_server", api._instance)
 
 
 def _update_not_saved(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
 
     def make(real):
         def update_server(ctx, uuid, *, name=None, description=None):
@@ -56,7 +54,7 @@ def _update_not_saved(cloud: Any) -> None:
 
 
 def _boot_ignores_image(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
     first = api.images.list()[0]["id"]
 
     def make(real):
@@ -68,13 +66,13 @@ def _boot_ignores_image(cloud: Any) -> None:
 
 
 def _min_count_ignored(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
     wrap(api, "create_server",
          lambda real: lambda ctx, *, min_count=1, **kwargs: real(ctx, **kwargs))
 
 
 def _access_ip_dropped(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
 
     def make(real):
         def create_server(ctx, *, access_ipv4=None, access_ipv6=None, **kwargs):
@@ -121,7 +119,7 @@ def _stop_leaves_power_on(cloud: Any) -> None:
 
 
 def _start_active_accepted(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
 
     def make(real):
         def start_server(ctx, uuid):
@@ -145,7 +143,7 @@ def _action_errors_202(cloud: Any) -> None:
 # -- metadata ---------------------------------------------------------------------------------
 
 def _metadata_not_saved(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
 
     def make(real):
         def update_metadata(ctx, uuid, metadata, *, replace):
@@ -157,23 +155,18 @@ def _metadata_not_saved(cloud: Any) -> None:
 
 
 def _metadata_replace_merges(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
     wrap(api, "update_metadata", lambda real: lambda ctx, uuid, metadata, *, replace:
          real(ctx, uuid, metadata, replace=False))
 
 
 def _metadata_delete_noop(cloud: Any) -> None:
-    api = _api(cloud)
-
-    def make(real):
-        def delete_metadata_item(ctx, uuid, key):
-            api.get_metadata_item(ctx, uuid, key)  # an unknown key is still 404
-        return delete_metadata_item
-    wrap(api, "delete_metadata_item", make)
+    api = compute_api(cloud)
+    drop_effect(api, "delete_metadata_item", api.get_metadata_item)
 
 
 def _boot_metadata_dropped(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
     wrap(api, "create_server",
          lambda real: lambda ctx, *, metadata=None, **kwargs: real(ctx, **kwargs))
 
@@ -181,7 +174,7 @@ def _boot_metadata_dropped(cloud: Any) -> None:
 # -- instance actions -------------------------------------------------------------------------
 
 def _actions_unscoped(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
     wrap(api, "list_instance_actions",
          lambda real: lambda ctx, uuid: real(ctx.elevated(), uuid))
     wrap(api, "get_instance_action",
@@ -189,19 +182,19 @@ def _actions_unscoped(cloud: Any) -> None:
 
 
 def _action_events_missing(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
     wrap(api, "get_instance_action",
          lambda real: lambda ctx, uuid, request_id: {**real(ctx, uuid, request_id),
                                                      "events": []})
 
 
 def _actions_oldest_first(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
     wrap(api, "list_instance_actions", lambda real: lambda ctx, uuid: real(ctx, uuid)[::-1])
 
 
 def _action_wrong_user(cloud: Any) -> None:
-    actions = _api(cloud).store.actions
+    actions = compute_api(cloud).store.actions
 
     def make(real):
         def start(*, user_id, project_id, action, **kwargs):
@@ -215,7 +208,7 @@ def _action_wrong_user(cloud: Any) -> None:
 # -- paging and filters -----------------------------------------------------------------------
 
 def _server_paging_repeats(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
 
     def make(real):
         def list_servers(ctx, *, marker=None, limit=None, **kwargs):
@@ -233,7 +226,7 @@ def _server_paging_repeats(cloud: Any) -> None:
 
 def _filter_ignored(name: str):
     def apply(cloud: Any) -> None:
-        api = _api(cloud)
+        api = compute_api(cloud)
 
         def make(real):
             def list_servers(ctx, *, filters=None, **kwargs):
@@ -247,12 +240,12 @@ def _filter_ignored(name: str):
 # -- RBAC -------------------------------------------------------------------------------------
 
 def _member_sees_other_project(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
     wrap(api, "_instance", lambda real: lambda ctx, uuid, **kw: real(ctx.elevated(), uuid, **kw))
 
 
 def _member_lists_all_projects(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
 
     def make(real):
         def list_servers(ctx, *, filters=None, **kwargs):

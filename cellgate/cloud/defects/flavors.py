@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from cellgate.cloud.defects.base import Defect, wrap
+from cellgate.cloud.defects.base import Defect, compute_api, drop_effect, wrap
 
 FLAVORS = r"^cellgate\.tests\.api\.flavors\.test_flavors(_admin)?\."
 ACCESS = r"^cellgate\.tests\.api\.flavors\.test_flavor_access\."
@@ -14,28 +14,19 @@ SPECS_IN_SERVERS = (r"^cellgate\.tests\.(scenario\.flavors\.|"
                     r"api\.servers\.test_servers_microversions\.)")
 
 
-def _api(cloud: Any) -> Any:
-    return cloud.deployment.compute_api
-
-
 def _flavor_delete_noop(cloud: Any) -> None:
-    api = _api(cloud)
-
-    def make(real):
-        def delete_flavor(ctx, flavorid):
-            api.store.flavors.get(flavorid)  # an unknown flavor is still 404
-        return delete_flavor
-    wrap(api, "delete_flavor", make)
+    api = compute_api(cloud)
+    drop_effect(api, "delete_flavor", lambda ctx, flavorid: api.store.flavors.get(flavorid))
 
 
 def _min_ram_ignored(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
     wrap(api, "list_flavors",
          lambda real: lambda ctx, *, min_ram=None, **kwargs: real(ctx, **kwargs))
 
 
 def _flavor_paging_repeats(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
 
     def make(real):
         def list_flavors(ctx, *, marker=None, limit=None, **kwargs):
@@ -49,7 +40,7 @@ def _flavor_paging_repeats(cloud: Any) -> None:
 
 
 def _private_flavor_visible(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
 
     def list_make(real):
         def list_flavors(ctx, *, is_public=None, **kwargs):
@@ -62,7 +53,7 @@ def _private_flavor_visible(cloud: Any) -> None:
 
 
 def _access_remove_noop(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
 
     def make(real):
         def remove_flavor_access(ctx, flavorid, project_id):
@@ -86,17 +77,12 @@ def _specs_dropped_to_cell(cloud: Any) -> None:
 
 
 def _spec_delete_noop(cloud: Any) -> None:
-    api = _api(cloud)
-
-    def make(real):
-        def delete_extra_spec(ctx, flavorid, key):
-            api.get_extra_spec(ctx, flavorid, key)  # an unknown key is still 404
-        return delete_extra_spec
-    wrap(api, "delete_extra_spec", make)
+    api = compute_api(cloud)
+    drop_effect(api, "delete_extra_spec", api.get_extra_spec)
 
 
 def _specs_set_replaces(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
 
     def make(real):
         def update_extra_specs(ctx, flavorid, specs):

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api import microversion
-from cellgate.cloud.defects.base import Defect, wrap, wrap_app
+from cellgate.cloud.defects.base import Defect, compute_api, wrap, wrap_app
 
 HOSTS = r"^cellgate\.tests\.api\.hosts\."
 IDENTITY = r"^cellgate\.tests\.api\.identity\."
@@ -18,14 +18,10 @@ CELLS = r"^cellgate\.tests\.(scenario\.cells|api\.hosts)\."
 RBAC = r"^cellgate\.tests\.api\.(servers\.test_servers_rbac|flavors\.test_flavors_admin)\."
 
 
-def _api(cloud: Any) -> Any:
-    return cloud.deployment.compute_api
-
-
 # -- hosts ------------------------------------------------------------------------------------
 
 def _usage_frozen(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
 
     def make(real):
         def list_hypervisors(ctx):
@@ -37,13 +33,13 @@ def _usage_frozen(cloud: Any) -> None:
 
 
 def _services_host_filter_ignored(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
     wrap(api, "list_services",
          lambda real: lambda ctx, *, binary=None, host=None: real(ctx, binary=binary))
 
 
 def _hypervisors_miss_a_cell(cloud: Any) -> None:
-    api = _api(cloud)
+    api = compute_api(cloud)
     first = cloud.topology.cell_names[0]
     wrap(api, "list_hypervisors",
          lambda real: lambda ctx: [h for h in real(ctx) if h["cell_name"] == first])

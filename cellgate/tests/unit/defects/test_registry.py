@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import re
+import time
 from pathlib import Path
 
 import testtools
@@ -110,6 +111,34 @@ class PlantedDefectTest(testtools.TestCase):
             resp = self._cloud(*names).request("POST", "/compute/v2.1/servers",
                                                data=b"{not json")
             self.assertEqual(status, resp.status_code, names)
+
+    def _wait(self, cloud: InProcessCloud, sid: str, done) -> dict:
+        deadline = time.monotonic() + 30
+        while True:
+            server = cloud.request("GET", f"/compute/v2.1/servers/{sid}",
+                                   version="2.51").get_json()["server"]
+            if done(server) or time.monotonic() > deadline:
+                return server
+            time.sleep(0.005)
+
+    def _reboot_events_and_power_after_stop(self, cloud: InProcessCloud) -> tuple[list, int]:
+        sid = self._boot(cloud)
+        self._wait(cloud, sid, lambda s: s["status"] == "ACTIVE")
+        resp = cloud.request("POST", f"/compute/v2.1/servers/{sid}/action",
+                             body={"reboot": {"type": "HARD"}})
+        self._wait(cloud, sid, lambda s: s["OS-EXT-STS:task_state"] is None)
+        action = cloud.request("GET", f"/compute/v2.1/servers/{sid}/os-instance-actions/"
+                                      f"{resp.headers['X-Openstack-Request-Id']}",
+                               version="2.51").get_json()["instanceAction"]
+        cloud.request("POST", f"/compute/v2.1/servers/{sid}/action", body={"os-stop": None})
+        server = self._wait(cloud, sid, lambda s: s["status"] == "SHUTOFF")
+        return [e["event"] for e in action["events"]], server["OS-EXT-STS:power_state"]
+
+    def test_cell_side_defects(self):
+        self.assertEqual((["compute_reboot_instance"], 4),
+                         self._reboot_events_and_power_after_stop(self._cloud()))
+        planted = self._cloud("reboot-noop", "stop-leaves-power-on")
+        self.assertEqual(([], 1), self._reboot_events_and_power_after_stop(planted))
 
     def test_every_defect_plants_at_once_on_two_cells(self):
         cloud = self._cloud(*(d.name for d in all_defects()), topology="multi-cell")

@@ -9,7 +9,7 @@ from cellgate.cloud.defects.base import Defect, compute_api, drop_effect, wrap
 
 FLAVORS = r"^cellgate\.tests\.api\.flavors\.test_flavors(_admin)?\."
 ACCESS = r"^cellgate\.tests\.api\.flavors\.test_flavor_access\."
-SPECS = r"^cellgate\.tests\.api\.flavors\.test_flavor_extra_specs\."
+SPECS = r"^cellgate\.tests\.api\.flavors\.test_flavor_(extra_specs|effects)\."
 SPECS_IN_SERVERS = (r"^cellgate\.tests\.(scenario\.flavors\.|"
                     r"api\.servers\.test_servers_microversions\.)")
 

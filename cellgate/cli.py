@@ -243,7 +243,8 @@ def _add_mutants(sub: argparse._SubParsersAction) -> None:
                    help="run the whole suite per defect (default: the part each defect names)")
     p.add_argument("--output", default=None,
                    help="folder for each run's results (default gate-output/mutants)")
-    p.add_argument("--json", default=None, help="also write the table as JSON to this file")
+    p.add_argument("--json", default=None,
+                   help="also write the table as JSON to this file (default: do not)")
     p.add_argument("--concurrency", type=int, default=None,
                    help="stestr workers (default: the job's)")
     p.add_argument("--build-timeout", type=float, default=10.0,

@@ -67,8 +67,8 @@ def _boot_ignores_image(cloud: Any) -> None:
 
 def _min_count_ignored(cloud: Any) -> None:
     api = compute_api(cloud)
-    wrap(api, "create_server",
-         lambda real: lambda ctx, *, min_count=1, **kwargs: real(ctx, **kwargs))
+    wrap(api, "create_server",  # max_count too, where the cloud takes it
+         lambda real: lambda ctx, *, min_count=1, max_count=None, **kwargs: real(ctx, **kwargs))
 
 
 def _access_ip_dropped(cloud: Any) -> None:
@@ -268,7 +268,7 @@ DEFECTS = (
            "a boot records the catalog's first image, whatever imageRef asked for",
            _boot_ignores_image, SERVERS_CORE),
     Defect("min-count-ignored", "servers",
-           "a boot with min_count N creates one server only",
+           "a boot with min_count (and max_count) N creates one server only",
            _min_count_ignored, SERVERS),
     Defect("access-ip-dropped", "servers",
            "accessIPv4/accessIPv6 given at boot are accepted and not stored",

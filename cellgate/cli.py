@@ -79,6 +79,12 @@ def _add_config(sub: argparse._SubParsersAction) -> None:
     gen.add_argument("--member-peer-cloud", default=None)
     gen.add_argument("--alt-cloud", default=None)
     gen.add_argument("--cells", type=int, default=0, help="expected number of child cells")
+    gen.add_argument("--host-cell", action="append", default=[], metavar="HOST=CELL",
+                     help="the cell of one compute host, for [cells] host_cells (repeatable; "
+                          "wins over what the cloud's /cellgate/v1/cells route says)")
+    gen.add_argument("--host-cell-regex", default=None, metavar="REGEX",
+                     help=r"a regex whose first group names the cell of a nova-compute host, "
+                          r"e.g. '^(cell\d+)-' (default: none)")
     gen.add_argument("-o", "--output", required=True)
     gen.set_defaults(func=_run_config_generate)
 
@@ -95,7 +101,9 @@ def _run_config_generate(args: argparse.Namespace) -> int:
     return run_config_generate(clouds_yaml=args.clouds_yaml, admin_cloud=args.admin_cloud,
                                member_cloud=args.member_cloud,
                                member_peer_cloud=args.member_peer_cloud,
-                               alt_cloud=args.alt_cloud, cells=args.cells, output=args.output)
+                               alt_cloud=args.alt_cloud, cells=args.cells, output=args.output,
+                               host_cell_pairs=args.host_cell,
+                               host_cell_regex=args.host_cell_regex)
 
 
 def _add_skiplist(sub: argparse._SubParsersAction) -> None:

@@ -12,13 +12,19 @@ import dataclasses
 import io
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from tempest.lib import exceptions as lib_exc
 
 from cellgate.errors import CellgateError
-from cellgate.harness.config import FEATURE_DEFAULTS, ConfigError, load_config
+from cellgate.harness.config import (
+    FEATURE_DEFAULTS,
+    ConfigError,
+    format_host_cells,
+    load_config,
+)
+from cellgate.harness.host_cells import discover_host_cells
 from cellgate.lib.clients import Clients
 from cellgate.lib.credentials import Credentials
 from cellgate.lib.exceptions import CredentialsError
@@ -103,7 +109,8 @@ def render_config(*, clouds_yaml: str, roles: Mapping[str, str | None], uri_v3: 
                   region: str, settings: CloudSettings, cells: int,
                   features: Mapping[str, bool] | None = None,
                   resolved_file: str | None = None,
-                  build_timeout: float = 60.0, build_interval: float = 0.002) -> str:
+                  build_timeout: float = 60.0, build_interval: float = 0.002,
+                  host_cells: Mapping[str, str] | None = None) -> str:
     """The INI text of a harness config (format of docs/ARCHITECTURE.md).
 
     `roles` maps admin/member/member_peer/alt to clouds.yaml entry names (None = absent).
@@ -118,6 +125,8 @@ def render_config(*, clouds_yaml: str, roles: Mapping[str, str | None], uri_v3: 
     flags = {**FEATURE_DEFAULTS, **(features or {})}
     parser["compute-feature-enabled"] = {k: str(bool(v)).lower() for k, v in flags.items()}
     parser["cells"] = {"enabled": str(cells > 0).lower(), "count": str(cells)}
+    if host_cells:
+        parser["cells"]["host_cells"] = format_host_cells(host_cells)
     if resolved_file:
         parser["skiplist"] = {"resolved_file": resolved_file}
     text = io.StringIO()
@@ -129,7 +138,9 @@ def render_config(*, clouds_yaml: str, roles: Mapping[str, str | None], uri_v3: 
 
 def run_config_generate(*, clouds_yaml: str, admin_cloud: str, member_cloud: str,
                         member_peer_cloud: str | None, alt_cloud: str | None, cells: int,
-                        output: str, out: TextIO | None = None) -> int:
+                        output: str, out: TextIO | None = None,
+                        host_cell_pairs: Sequence[str] = (),
+                        host_cell_regex: str | None = None) -> int:
     """Discover the cloud named in `clouds_yaml` and write a config to `output` (exit code 0)."""
     out = out or sys.stdout
     if cells < 0:
@@ -144,8 +155,10 @@ def run_config_generate(*, clouds_yaml: str, admin_cloud: str, member_cloud: str
         raise ConfigError(f"{exc} (given on the command line)")
     admin = creds["admin"]
     settings = discover_cloud_settings(admin)
+    host_cells = discover_host_cells(admin, pairs=host_cell_pairs, regex=host_cell_regex)
     text = render_config(clouds_yaml=clouds_yaml, roles=roles, uri_v3=admin.identity_v3_url,
-                         region=admin.region, settings=settings, cells=cells)
+                         region=admin.region, settings=settings, cells=cells,
+                         host_cells=host_cells)
     directory = os.path.dirname(os.path.abspath(output))
     os.makedirs(directory, exist_ok=True)
     with open(output, "w", encoding="utf-8") as handle:

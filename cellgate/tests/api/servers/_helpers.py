@@ -105,3 +105,18 @@ def watch_until(servers_client: Any, server_id: str, status: str) -> list[tuple]
 
     waiters.wait_for_server_status(_Recorder(), server_id, status, timeout, interval)
     return seen
+
+
+#: Why a test that needs each host's cell cannot run (the Nova API does not show it).
+NO_HOST_CELLS = ("[cells] host_cells is not set: the Nova API does not show a host's cell; "
+                 "give `cellgate config generate` --host-cell HOST=CELL or --host-cell-regex")
+
+
+def expected_cells(config: Any) -> set[str]:
+    """The cells `[cells] host_cells` names (what the tests expect servers and hosts in)."""
+    return set(config.cells.host_cells.values())
+
+
+def cells_of(config: Any, hosts: list[str]) -> dict[str, str | None]:
+    """{host: its cell by `[cells] host_cells`} (None for a host the mapping does not name)."""
+    return {host: config.cells.cell_of(host) for host in hosts}

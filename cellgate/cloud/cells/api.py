@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from cellgate.cloud.cells.router import CellRouter
@@ -122,6 +123,16 @@ class ApiCellService:
                      payload["reason"])
             self.build(instance, payload.get("request_id"), tried)
             return
+        action = (self.store.actions.get(instance.uuid, payload["request_id"])
+                  if payload.get("request_id") else None)
+        if action is not None and not action["events"]:
+            # no host ever tried it: Nova's conductor records the scheduling failure
+            now = time.time()
+            self.store.actions.add_event(
+                instance_uuid=instance.uuid, request_id=payload["request_id"],
+                event="conductor_schedule_and_build_instances", start_time=now,
+                finish_time=now, result="Error", host=None, traceback=payload["reason"],
+                details=payload["reason"])
         self.router.cast(tried[-1], "bury_instance", {"instance": payload["instance"],
                                                       "reason": payload["reason"]})
 

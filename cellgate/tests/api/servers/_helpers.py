@@ -23,6 +23,9 @@ ACTION_EVENTS = {
     "start": "compute_start_instance",
 }
 
+#: The event Nova's conductor records on a create no host could take (NoValidHost).
+SCHEDULE_FAILED_EVENT = "conductor_schedule_and_build_instances"
+
 #: `OS-EXT-STS:power_state` values (nova.compute.power_state).
 NOSTATE, RUNNING, SHUTDOWN = 0, 1, 4
 

@@ -3,7 +3,7 @@ no host can satisfy end in ERROR with a fault saying why."""
 
 from __future__ import annotations
 
-from cellgate.lib import decorators
+from cellgate.lib import decorators, waiters
 from cellgate.tests import base
 from cellgate.tests.api.servers import _helpers
 
@@ -80,6 +80,17 @@ class BootWithExtraSpecsTest(base.BaseComputeTest):
         self.assertEqual(UNOBTAINABLE, server["flavor"]["extra_specs"])
         self.assertEqual((_helpers.NOSTATE, "error", None),
                          _helpers.states(server)[1:], "an unbuilt server has no power state")
+        if self.config.feature_enabled("instance_actions"):  # the scheduler said no, and why
+            admin = self.os_admin.servers_client
+            actions = admin.list_instance_actions(server["id"])["instanceActions"]
+            self.assertEqual(["create"], [a["action"] for a in actions])
+            timeout, interval = _helpers.timeouts(admin)
+            event = waiters.wait_for_action_event(admin, server["id"], actions[0]["request_id"],
+                                                  _helpers.SCHEDULE_FAILED_EVENT, timeout,
+                                                  interval)
+            self.assertEqual("Error", event["result"], event)
+            shown = admin.show_instance_action(server["id"], actions[0]["request_id"])
+            self.assertEqual("Error", shown["instanceAction"]["message"])
 
     @decorators.idempotent_id('2802ecdb-19f5-4f47-9179-dcfe71ca1d66')
     def test_error_server_can_be_deleted(self):

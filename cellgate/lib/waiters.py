@@ -90,7 +90,7 @@ def wait_for_server_termination(servers_client, server_id: str, timeout: float,
 
 
 def wait_for_action_event(servers_client, server_id: str, request_id: str, event: str,
-                          timeout: float, interval: float = 0.002, *,
+                          timeout: float, interval: float = 0.002, *, settled: bool = False,
                           clock: Callable[[], float] = time.monotonic,
                           sleep: Callable[[float], None] = time.sleep) -> dict:
     """Poll `show_instance_action` until `event` of the action has finished; return the event.
@@ -98,7 +98,9 @@ def wait_for_action_event(servers_client, server_id: str, request_id: str, event
     Nova records an event when the compute host starts the work and finishes it (result and
     finish_time set) when the work returns, so a finished event proves the cloud did the work,
     not only that it answered 202. A missing action (404) is polled too: the record may not be
-    visible yet. Raises `TimeoutException` naming the events seen so far.
+    visible yet. With `settled` (the caller already saw the server leave the action's task
+    state, which Nova does only after the event started) an event not even started is missing,
+    not late: fail at once. Raises `TimeoutException` naming the events seen so far.
     """
     start = clock()
     intervals = backoff_intervals(interval)
@@ -109,11 +111,12 @@ def wait_for_action_event(servers_client, server_id: str, request_id: str, event
             seen = action.get("events") or []
         except lib_exc.NotFound:
             seen = []
-        for candidate in seen:
-            if candidate.get("event") == event and candidate.get("finish_time"):
+        named = [candidate for candidate in seen if candidate.get("event") == event]
+        for candidate in named:
+            if candidate.get("finish_time"):
                 return candidate
         elapsed = clock() - start
-        if elapsed >= timeout:
+        if elapsed >= timeout or (settled and not named):
             raise TimeoutException(
                 f"action {request_id} of server {server_id} recorded no finished {event} event "
                 f"within {timeout:g} s (waited {elapsed:.3f} s; events seen "

@@ -79,11 +79,13 @@ def request_id_of(body: Any) -> str:
 
 def wait_for_event(servers_client: Any, server_id: str, request_id: str, action: str) -> dict:
     """Wait until the action of `request_id` records Nova's finished compute event for
-    `action`; returns the event. Members see events from microversion 2.51 on, admins always.
+    `action`; returns the event. Call it once the server settled after the action (the event
+    has started by then, so a missing one fails at once). Members see events from microversion
+    2.51 on, admins always.
     """
     timeout, interval = timeouts(servers_client)
     return waiters.wait_for_action_event(servers_client, server_id, request_id,
-                                         ACTION_EVENTS[action], timeout, interval)
+                                         ACTION_EVENTS[action], timeout, interval, settled=True)
 
 
 def states(server: dict) -> tuple:

@@ -9,26 +9,77 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
 
+import cellgate
 from cellgate.errors import CellgateError
+
+GATE_EXIT_CODES = """exit codes:
+  0  no test failed and at least one passed
+  1  a test failed, nothing ran, or everything was skipped (non-voting jobs too)
+  2  the gate could not run: unknown job, bad job file or skiplist, a test module that
+     does not import, a cloud that fails to start or cannot be reached"""
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter,
+                     argparse.RawDescriptionHelpFormatter):
+    """Append each option's default to its help, unless the help states it already, the
+    option is required or its default is None (then the help must say what None means), and
+    keep the line breaks of descriptions and epilogs."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if action.required or action.default is None or "default" in text.lower():
+            return text
+        return super()._get_help_string(action)
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose help shows defaults; sub-command parsers inherit the class."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+def _command(sub: argparse._SubParsersAction, name: str, summary: str, details: str = "",
+             **kwargs) -> argparse.ArgumentParser:
+    """Add sub-command `name`: `summary` in the parent's list, summary + details as its
+    description."""
+    description = textwrap.fill(f"{summary}. {details}".strip(), width=79)
+    return sub.add_parser(name, help=summary, description=description, **kwargs)
+
+
+def _port(text: str) -> int:
+    """A TCP port for --port: an integer 0-65535 (0 picks a free port)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port {text!r}: not an integer")
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port {port}: must be 0-65535")
+    return port
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="run the reference cells cloud over HTTP")
+    p = _command(sub, "serve", "run the reference cells cloud over HTTP",
+                 "Serves the Nova, Keystone and Glance APIs of a topology on one port, writes "
+                 "clouds.yaml and ready.json to the state dir and runs until interrupted.")
     p.add_argument("--topology", default="single-cell",
                    help="shipped topology (nocells, single-cell, multi-cell) or a YAML path")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks a free port")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=_port, default=0, help="port to listen on; 0 picks a free port")
     p.add_argument("--state-dir", default=None,
                    help="where databases, clouds.yaml and ready.json live "
                         "(default: a new temp dir)")
     p.add_argument("--host-profile", default=None,
                    help="give every host this driver profile: a profile name of the topology "
-                        "or a YAML file holding one profile")
+                        "or a YAML file holding one profile (default: the topology's own)")
     p.add_argument("--db-url", action="append", default=[], metavar="CELL=URL",
                    help="SQLAlchemy URL for one cell's database "
-                        "(repeatable; 'api' is the API cell)")
+                        "(repeatable; 'api' is the API cell) (default: SQLite files in the "
+                        "state dir)")
     p.add_argument("--threads", type=int, default=8, help="HTTP worker threads")
     p.set_defaults(func=_run_serve)
 
@@ -42,15 +93,22 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _add_gate(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("gate", help="run the gate suite for a job and vote with the exit code")
+    p = _command(sub, "gate", "run the gate suite for a job and vote with the exit code",
+                 "Starts the job's topology as a reference cloud (or uses --config's cloud), "
+                 "runs the suite with stestr and writes the subunit stream and summary.json.",
+                 epilog=GATE_EXIT_CODES)
     target = p.add_mutually_exclusive_group(required=True)
-    target.add_argument("--job", help="a gate job name from gate/ (nocells, cells-single, ...)")
+    target.add_argument("--job", help="a gate job name: your project's gate/NAME.yaml, else a "
+                        "shipped job (nocells, cells-single, cells-multi)")
     target.add_argument("--job-file", help="path to a gate job YAML file")
     target.add_argument("--config", help="run against an existing cloud described by this config")
-    p.add_argument("--output", default=None, help="folder for the subunit stream and summary")
+    p.add_argument("--output", default=None, help="folder for the subunit stream and summary "
+                   "(default: gate-output/<job>/)")
     p.add_argument("--concurrency", type=int, default=None, help="stestr workers (default: job's)")
-    p.add_argument("--filter", default=None, help="extra regex that test ids must match")
-    p.add_argument("--skiplist", default=None, help="skiplist to apply (overrides the job's)")
+    p.add_argument("--filter", default=None, help="extra regex that test ids must match "
+                   "(default: none, the job's test_filter alone)")
+    p.add_argument("--skiplist", default=None, help="skiplist to apply, overriding the job's "
+                   "(default: the job's)")
     p.add_argument("--run-listed", action="store_true",
                    help="run the listed tests too (they still count as skipped by list) and "
                         "report the skiplist entries that now pass")
@@ -67,25 +125,46 @@ def _run_gate(args: argparse.Namespace) -> int:
 
 
 def _add_config(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("config", help="check or generate a harness config")
+    p = _command(sub, "config", "check or generate a harness config",
+                 "A harness config is a tempest.conf-style INI file naming the cloud, its "
+                 "accounts, images, flavors and feature flags (docs/ARCHITECTURE.md).")
     csub = p.add_subparsers(dest="config_command", required=True)
-    check = csub.add_parser("check", help="check a config against the live cloud it names")
-    check.add_argument("file")
+    check = _command(csub, "check", "check a config against the live cloud it names",
+                     "Authenticates every account and checks the images, flavors and "
+                     "microversions the config names exist.")
+    check.add_argument("file", help="the harness config to check")
     check.set_defaults(func=_run_config_check)
-    gen = csub.add_parser("generate", help="write a config for a cloud from a clouds.yaml")
-    gen.add_argument("--clouds-yaml", required=True)
-    gen.add_argument("--admin-cloud", required=True)
-    gen.add_argument("--member-cloud", required=True)
-    gen.add_argument("--member-peer-cloud", default=None)
-    gen.add_argument("--alt-cloud", default=None)
+    gen = _command(csub, "generate", "write a config for a cloud from a clouds.yaml",
+                   "Discovers images, flavors, the microversion range and whether hosts offer "
+                   "dedicated CPUs (a probe boot) from the live cloud.")
+    gen.add_argument("--clouds-yaml", required=True, help="clouds.yaml holding the entries below")
+    gen.add_argument("--admin-cloud", required=True, help="clouds.yaml entry of an admin account")
+    gen.add_argument("--member-cloud", required=True,
+                     help="clouds.yaml entry of a member account")
+    gen.add_argument("--member-peer-cloud", default=None,
+                     help="entry of a second member of the member's project (default: none; "
+                          "tests needing it skip)")
+    gen.add_argument("--alt-cloud", default=None,
+                     help="entry of a member of another project (default: none; tests needing "
+                          "it skip)")
     gen.add_argument("--cells", type=int, default=0, help="expected number of child cells")
+    gen.add_argument("--build-timeout", type=float, default=300.0,
+                     help="[compute] build_timeout: seconds to wait for a server (Tempest's "
+                          "default: 300)")
+    gen.add_argument("--build-interval", type=float, default=1.0,
+                     help="[compute] build_interval: seconds between status polls (Tempest's "
+                          "default: 1)")
+    gen.add_argument("--cpu-pinning", action=argparse.BooleanOptionalAction, default=None,
+                     help="[compute-feature-enabled] cpu_pinning: whether hosts offer dedicated "
+                          "CPUs (default: probe: boot a temporary hw:cpu_policy=dedicated flavor "
+                          "as admin, true if it goes ACTIVE, false if ERROR)")
     gen.add_argument("--host-cell", action="append", default=[], metavar="HOST=CELL",
                      help="the cell of one compute host, for [cells] host_cells (repeatable; "
-                          "wins over what the cloud's /cellgate/v1/cells route says)")
+                          "wins over the cloud's /cellgate/v1/cells route; default: none)")
     gen.add_argument("--host-cell-regex", default=None, metavar="REGEX",
                      help=r"a regex whose first group names the cell of a nova-compute host, "
                           r"e.g. '^(cell\d+)-' (default: none)")
-    gen.add_argument("-o", "--output", required=True)
+    gen.add_argument("-o", "--output", required=True, help="where to write the config")
     gen.set_defaults(func=_run_config_generate)
 
 
@@ -102,15 +181,21 @@ def _run_config_generate(args: argparse.Namespace) -> int:
                                member_cloud=args.member_cloud,
                                member_peer_cloud=args.member_peer_cloud,
                                alt_cloud=args.alt_cloud, cells=args.cells, output=args.output,
+                               build_timeout=args.build_timeout,
+                               build_interval=args.build_interval, cpu_pinning=args.cpu_pinning,
                                host_cell_pairs=args.host_cell,
                                host_cell_regex=args.host_cell_regex)
 
 
 def _add_skiplist(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("skiplist", help="validate skiplists against the test suite")
+    p = _command(sub, "skiplist", "validate skiplists against the test suite",
+                 "A skiplist names tests a job skips, each with a reason, a bug and an area.")
     ssub = p.add_subparsers(dest="skiplist_command", required=True)
-    check = ssub.add_parser("check", help="validate one or more skiplist files")
-    check.add_argument("files", nargs="+")
+    check = _command(ssub, "check", "validate one or more skiplist files",
+                     "Checks each file's format, then that every entry matches a test of the "
+                     "suite and names its area.")
+    check.add_argument("files", nargs="*", help="skiplist YAML files (default: the shipped "
+                       "skiplists of the gate jobs)")
     check.set_defaults(func=_run_skiplist_check)
 
 
@@ -121,7 +206,11 @@ def _run_skiplist_check(args: argparse.Namespace) -> int:
 
 
 def _add_parity(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("parity", help="reduce gate results into a parity report")
+    p = _command(sub, "parity", "reduce gate results into a parity report",
+                 "Counts per feature area and job, pass and parity ratios, and the tests not "
+                 "passing on every job.",
+                 epilog="exit codes:\n  0  every voting job passed\n  1  a voting job failed\n"
+                        "  2  a result folder holds no summary.json")
     p.add_argument("results", nargs="+", help="gate output folders (each holds summary.json)")
     p.add_argument("--json", default="parity.json", help="machine-readable report path")
     p.add_argument("--html", default="parity.html", help="human-readable page path")
@@ -136,8 +225,10 @@ def _run_parity(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every sub-command."""
-    parser = argparse.ArgumentParser(prog="cellgate", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="cellgate", description="Conformance and gate harness for cells-based "
+                     "compute clouds, with a reference cells cloud.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {cellgate.version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_serve, _add_gate, _add_config, _add_skiplist, _add_parity):
         add(sub)
     return parser

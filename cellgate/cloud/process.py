@@ -18,6 +18,7 @@ from pathlib import Path
 
 import fixtures
 
+from cellgate.cloud.statedir import open_private
 from cellgate.errors import CellgateError
 
 _STOP_TIMEOUT = 20.0
@@ -127,7 +128,9 @@ class CloudProcess(fixtures.Fixture):
         self._starts += 1
         stdout_path = state / f"serve-{self._starts}.out"
         stderr_path = state / f"serve-{self._starts}.err"
-        with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
+        # private like every file of the state dir (the child keeps the dir itself 0700)
+        with open(stdout_path, "wb", opener=open_private) as out, \
+                open(stderr_path, "wb", opener=open_private) as err:
             self._proc = subprocess.Popen(self._command(), stdout=out, stderr=err,
                                           stdin=subprocess.DEVNULL, env=dict(os.environ))
         deadline = time.monotonic() + self.startup_timeout

@@ -19,12 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-import waitress
 import yaml
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from cellgate.cloud import statedir
 from cellgate.cloud.identity import SEED_ACCOUNTS
+from cellgate.cloud.wsgi_server import create_server
 from cellgate.errors import CellgateError
 
 LOG = logging.getLogger(__name__)
@@ -114,10 +115,20 @@ def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
     urls = parse_db_urls(db_urls)
     topo = _load_topology(topology, host_profile, urls)  # bad input fails before any side effect
     state = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="cellgate-"))
+    previous_umask = os.umask(statedir.SERVING_UMASK)
+    lock = statedir.StateLock(state)
     try:
-        state.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ServeError(f"--state-dir {state}: cannot create it ({error.strerror})")
+        statedir.make_private(state)
+        lock.acquire()
+        statedir.make_private(state)  # files a crashed predecessor left behind
+        return _serve_locked(topo, state, urls, host=host, port=port, threads=threads, out=out)
+    finally:
+        lock.release()
+        os.umask(previous_umask)
+
+
+def _serve_locked(topo: Any, state: Path, urls: dict[str, str], *, host: str, port: int,
+                  threads: int, out: IO[str]) -> int:
     clouds_yaml = state / "clouds.yaml"
     ready = state / "ready.json"
     ready.unlink(missing_ok=True)
@@ -137,12 +148,11 @@ def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
             raise ServeError(f"cannot use the cloud's databases: {error}; fix: check "
                              f"--db-url and that {state} is writable")
         try:
-            server = waitress.create_server(cloud.app, host=host, port=port, threads=threads,
-                                            ident="cellgate", channel_timeout=120,
-                                            connection_limit=1000, asyncore_use_poll=True)
+            server = create_server(cloud.app, host=host, port=port, threads=threads)
         except OSError as error:
             raise ServeError(f"cannot listen on {host}:{port}: {error.strerror}")
         base = f"http://{host}:{server.effective_port}"
+        cloud.app.public_url = base  # links and catalogs never follow the client's Host
         identity_url, compute_url = f"{base}/identity/v3", f"{base}/compute/v2.1"
         image_url = f"{base}/image"
         _write_atomic(clouds_yaml, yaml.safe_dump(clouds_document(identity_url, passwords),

@@ -2,16 +2,19 @@
 
 `discover_cloud_settings` asks the live cloud (through `cellgate.lib`'s tempest.lib clients) for
 what the config needs but a clouds.yaml does not say: images, flavors, the compute microversion
-range. The gate runner can call it too.
+range. The gate runner can call it too. `probe_cpu_pinning` finds out whether the hosts offer
+dedicated CPUs by booting a temporary `hw:cpu_policy=dedicated` flavor.
 """
 
 from __future__ import annotations
 
 import configparser
+import contextlib
 import dataclasses
 import io
 import os
 import sys
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
@@ -25,9 +28,14 @@ from cellgate.harness.config import (
     load_config,
 )
 from cellgate.harness.host_cells import discover_host_cells
+from cellgate.lib import waiters
 from cellgate.lib.clients import Clients
 from cellgate.lib.credentials import Credentials
-from cellgate.lib.exceptions import CredentialsError
+from cellgate.lib.exceptions import BuildErrorException, CredentialsError, TimeoutException
+from cellgate.lib.microversion import ComputeMicroversion, version_at_least
+
+#: The extra spec whose boot decides `[compute-feature-enabled] cpu_pinning`.
+CPU_PINNING_SPECS = {"hw:cpu_policy": "dedicated"}
 
 
 class DiscoveryError(CellgateError):
@@ -105,6 +113,61 @@ def discover_cloud_settings(credentials: Credentials, *,
                          max_microversion=current.get("version") or "2.1")
 
 
+def _delete_quietly(delete, resource_id: str) -> None:
+    with contextlib.suppress(lib_exc.NotFound):
+        delete(resource_id)
+
+
+def probe_cpu_pinning(credentials: Credentials, settings: CloudSettings, *,
+                      build_timeout: float, build_interval: float,
+                      http_timeout: float = 30.0) -> bool:
+    """Whether compute hosts offer dedicated CPUs, found by trying: as admin, create a private
+    flavor of `flavor_ref`'s size carrying `hw:cpu_policy=dedicated`, boot `image_ref` from it
+    and wait for ACTIVE (True) or ERROR (False); the server and the flavor are deleted either
+    way. Raises `DiscoveryError` when the probe cannot decide (a refused call, a timeout).
+    """
+    clients = Clients(credentials, build_timeout=build_timeout, build_interval=build_interval,
+                      http_timeout=http_timeout)
+    flavors, servers = clients.flavors_client, clients.servers_client
+    name = f"cellgate-probe-cpu-pinning-{uuid.uuid4().hex[:8]}"
+    networks = version_at_least(settings.max_microversion, "2.37")
+    step = f"GET /flavors/{settings.flavor_ref}"
+    try:
+        with contextlib.ExitStack() as cleanup:
+            base = flavors.show_flavor(settings.flavor_ref)["flavor"]
+            step = "POST /flavors (a private probe flavor)"
+            flavor = flavors.create_flavor(name=name, id=str(uuid.uuid4()), ram=base["ram"],
+                                           vcpus=1, disk=base["disk"],
+                                           **{"os-flavor-access:is_public": False})["flavor"]
+            cleanup.callback(_delete_quietly, flavors.delete_flavor, flavor["id"])
+            step = f"POST /flavors/{flavor['id']}/os-extra_specs"
+            flavors.set_flavor_extra_spec(flavor["id"], **CPU_PINNING_SPECS)
+            step = "POST /servers (the probe boot)"
+            if networks:  # `networks: none` needs 2.37; without it the cloud may add a port
+                cleanup.enter_context(ComputeMicroversion("2.37"))
+            server = servers.create_server(name=name, imageRef=settings.image_ref,
+                                           flavorRef=flavor["id"],
+                                           **({"networks": "none"} if networks else {}))["server"]
+            cleanup.callback(waiters.wait_for_server_termination, servers, server["id"],
+                             build_timeout, build_interval, ignore_error=True)
+            cleanup.callback(_delete_quietly, servers.delete_server, server["id"])
+            step = f"waiting for probe server {server['id']} to go ACTIVE or ERROR"
+            try:
+                waiters.wait_for_server_status(servers, server["id"], "ACTIVE", build_timeout,
+                                               build_interval)
+            except BuildErrorException:
+                return False
+            return True
+    except TimeoutException as exc:
+        raise DiscoveryError(f"cpu_pinning probe: {exc}; fix: raise --build-timeout, or skip "
+                             "the probe with --cpu-pinning or --no-cpu-pinning")
+    except Exception as exc:  # a refused call, transport errors, bad JSON, ...
+        raise DiscoveryError(f"cpu_pinning probe: {step} failed: {type(exc).__name__}: "
+                             f"{str(exc).splitlines()[0] if str(exc) else ''}; fix: check the "
+                             "admin account may create flavors and boot, or skip the probe with "
+                             "--cpu-pinning or --no-cpu-pinning")
+
+
 def render_config(*, clouds_yaml: str, roles: Mapping[str, str | None], uri_v3: str,
                   region: str, settings: CloudSettings, cells: int,
                   features: Mapping[str, bool] | None = None,
@@ -138,10 +201,16 @@ def render_config(*, clouds_yaml: str, roles: Mapping[str, str | None], uri_v3: 
 
 def run_config_generate(*, clouds_yaml: str, admin_cloud: str, member_cloud: str,
                         member_peer_cloud: str | None, alt_cloud: str | None, cells: int,
-                        output: str, out: TextIO | None = None,
+                        output: str, build_timeout: float = 300.0, build_interval: float = 1.0,
+                        cpu_pinning: bool | None = None, out: TextIO | None = None,
                         host_cell_pairs: Sequence[str] = (),
                         host_cell_regex: str | None = None) -> int:
-    """Discover the cloud named in `clouds_yaml` and write a config to `output` (exit code 0)."""
+    """Discover the cloud named in `clouds_yaml` and write a config to `output` (exit code 0).
+
+    `build_timeout`/`build_interval` default to Tempest's (a real cloud builds in seconds, not
+    milliseconds); `cpu_pinning` None means find it out with `probe_cpu_pinning`;
+    `host_cell_pairs`/`host_cell_regex` say which cell each host is in (see `host_cells`).
+    """
     out = out or sys.stdout
     if cells < 0:
         raise ConfigError(f"--cells {cells}: the number of child cells cannot be negative")
@@ -156,8 +225,14 @@ def run_config_generate(*, clouds_yaml: str, admin_cloud: str, member_cloud: str
     admin = creds["admin"]
     settings = discover_cloud_settings(admin)
     host_cells = discover_host_cells(admin, pairs=host_cell_pairs, regex=host_cell_regex)
+    probed = cpu_pinning is None
+    if probed:
+        cpu_pinning = probe_cpu_pinning(admin, settings, build_timeout=build_timeout,
+                                        build_interval=build_interval)
     text = render_config(clouds_yaml=clouds_yaml, roles=roles, uri_v3=admin.identity_v3_url,
                          region=admin.region, settings=settings, cells=cells,
+                         features={"cpu_pinning": bool(cpu_pinning)},
+                         build_timeout=build_timeout, build_interval=build_interval,
                          host_cells=host_cells)
     directory = os.path.dirname(os.path.abspath(output))
     os.makedirs(directory, exist_ok=True)
@@ -166,5 +241,6 @@ def run_config_generate(*, clouds_yaml: str, admin_cloud: str, member_cloud: str
     load_config(output)  # what we wrote must load; fail loudly here rather than in the tests
     out.write(f"wrote {output}: image_ref {settings.image_ref}, flavor_ref {settings.flavor_ref}, "
               f"microversions {settings.min_microversion}-{settings.max_microversion}, "
+              f"cpu_pinning {str(cpu_pinning).lower()}{' (probed)' if probed else ''}, "
               f"roles {', '.join(role for role, name in roles.items() if name)}\n")
     return 0

@@ -1,4 +1,8 @@
-"""Gate job files (`gate/<job>.yaml`): which topology, skiplist, features and vote a job has."""
+"""Gate job files (`gate/<job>.yaml`): which topology, skiplist, features and vote a job has.
+
+Jobs are looked up by name in the user's project `gate/` folder first, then among the jobs
+shipped as package data (see `cellgate.harness.paths`).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,13 @@ import jsonschema
 import yaml
 
 from cellgate.errors import CellgateError, UsageError
-from cellgate.harness.paths import GATE_DIR, find_project_root, resolve_data_path
+from cellgate.harness.paths import (
+    GATE_DIR,
+    data_root,
+    find_project_root,
+    gate_roots,
+    resolve_data_path,
+)
 
 DEFAULT_TEST_FILTER = r"^cellgate\.tests\.(api|scenario)\."
 
@@ -69,25 +79,24 @@ class GateJob:
     source: Path | None = None
 
 
-def known_jobs(root: Path | None = None) -> list[str]:
-    """Names of the job files in the project's `gate/` folder."""
-    root = root or find_project_root()
-    if root is None:
-        return []
-    return sorted(path.stem for path in (root / GATE_DIR).glob("*.yaml"))
+def known_jobs(start: Path | None = None) -> list[str]:
+    """Names of the known jobs: the project's `gate/` folder's and the shipped ones."""
+    return sorted({path.stem for root in gate_roots(start)
+                   for path in (root / GATE_DIR).glob("*.yaml")})
 
 
-def find_job(name: str) -> Path:
-    """The path of `gate/<name>.yaml`, or UsageError listing the known jobs."""
-    root = find_project_root()
-    if root is None:
-        raise UsageError(f"no gate/ folder found near {Path.cwd()} or the cellgate package; "
-                         "fix: run from a cellgate checkout or pass --job-file PATH")
-    path = root / GATE_DIR / f"{name}.yaml"
-    if not path.is_file():
-        raise UsageError(f"unknown gate job {name!r}; known jobs: "
-                         f"{', '.join(known_jobs(root)) or '(none)'} (in {root / GATE_DIR})")
-    return path
+def find_job(name: str, start: Path | None = None) -> Path:
+    """The path of `gate/<name>.yaml` (the project's own wins over the shipped one), or
+    UsageError listing the known jobs."""
+    roots = gate_roots(start)
+    for root in roots:
+        path = root / GATE_DIR / f"{name}.yaml"
+        if path.is_file():
+            return path
+    raise UsageError(f"unknown gate job {name!r}; known jobs: "
+                     f"{', '.join(known_jobs(start)) or '(none)'} (in "
+                     f"{', '.join(str(root / GATE_DIR) for root in roots)}); "
+                     "fix: use a known job or pass --job-file PATH")
 
 
 def _looks_like_path(value: str) -> bool:
@@ -133,10 +142,9 @@ def load_job(path: str | Path) -> GateJob:
         raise JobError(f"job file {path}: key test_filter: bad regex ({exc}); "
                        "fix: write a valid Python regular expression")
     _check_features(path, document.get("features") or {})
-    bases = [path.parent]
-    root = find_project_root(path.parent)
-    if root is not None:
-        bases.append(root)
+    # relative to the job file, then to its project root, then to the shipped data
+    bases = list(dict.fromkeys(base for base in (path.parent, find_project_root(path.parent),
+                                                 data_root()) if base is not None))
     topology = document["topology"]
     if _looks_like_path(topology):
         topology = str(resolve_data_path(topology, base_dirs=bases))
@@ -145,8 +153,8 @@ def load_job(path: str | Path) -> GateJob:
         skiplist = resolve_data_path(document["skiplist"], base_dirs=bases)
         if not skiplist.is_file():
             raise JobError(f"job file {path}: key skiplist: {skiplist} does not exist; "
-                           "fix: point it at a skiplist file (relative to the job file or "
-                           "the project root), or set `skiplist: null`")
+                           "fix: point it at a skiplist file (relative to the job file, its "
+                           "project root or the shipped data), or set `skiplist: null`")
     return GateJob(name=document["name"], topology=topology, skiplist=skiplist,
                    voting=document["voting"], concurrency=document.get("concurrency", 2),
                    features=dict(document.get("features") or {}), test_filter=test_filter,

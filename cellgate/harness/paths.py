@@ -1,13 +1,15 @@
 """Where the gate job and skiplist YAML files live.
 
-The files ship in the repository root (`gate/`, `skiplists/`), next to the `cellgate` package.
-When cellgate runs from a checkout (editable install or plain source tree) the package directory
-sits inside that root; when it runs from elsewhere the current directory may be inside a
-checkout. Both are searched, nearest first.
+The shipped jobs and skiplists are package data (`cellgate/data/gate/`, `cellgate/data/skiplists/`,
+read through `importlib.resources`), so `cellgate gate --job NAME` works after any install, from
+any folder. A user's own folder holding `gate/*.yaml` (found by searching upward from the current
+directory) comes first: its jobs win over shipped jobs of the same name, and the shipped ones stay
+available beside them.
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import cellgate
@@ -21,24 +23,31 @@ def package_dir() -> Path:
     return Path(cellgate.__file__).resolve().parent
 
 
-def candidate_roots(start: Path | None = None) -> list[Path]:
-    """Directories that may hold `gate/` and `skiplists/`, nearest first, without duplicates."""
-    roots: list[Path] = []
-    for origin in (start or Path.cwd(), package_dir()):
-        origin = origin.resolve()
-        for directory in (origin, *origin.parents):
-            if directory not in roots:
-                roots.append(directory)
-    return roots
+def data_root() -> Path:
+    """The packaged data folder, laid out like a checkout root (`gate/`, `skiplists/`).
+
+    cellgate runs from a file-system install (stestr discovers the suite as files), so the
+    resource is a real directory and a `Path` to it is safe to hand to other tools.
+    """
+    return Path(str(resources.files(cellgate).joinpath("data"))).resolve()
 
 
 def find_project_root(start: Path | None = None) -> Path | None:
-    """The first candidate root holding a `gate/` folder with job files, or None."""
-    for root in candidate_roots(start):
-        gate = root / GATE_DIR
+    """The nearest folder at or above `start` (default: the current directory) holding a
+    `gate/` folder with job files, or None."""
+    origin = (start or Path.cwd()).resolve()
+    for directory in (origin, *origin.parents):
+        gate = directory / GATE_DIR
         if gate.is_dir() and any(gate.glob("*.yaml")):
-            return root
+            return directory
     return None
+
+
+def gate_roots(start: Path | None = None) -> list[Path]:
+    """Folders whose `gate/` jobs are known, in precedence order: the user's project root (if
+    any, see `find_project_root`), then the packaged data root."""
+    roots = [root for root in (find_project_root(start), data_root()) if root is not None]
+    return list(dict.fromkeys(roots))
 
 
 def resolve_data_path(value: str, *, base_dirs: list[Path]) -> Path:

@@ -232,14 +232,23 @@ def write_resolved(path: str | Path, resolved: dict[str, dict[str, str]]) -> Pat
     return path
 
 
+def shipped_skiplists() -> list[Path]:
+    """The skiplists shipped with the gate jobs (package data)."""
+    from cellgate.harness.paths import SKIPLIST_DIR, data_root
+
+    return sorted((data_root() / SKIPLIST_DIR).glob("*.yaml"))
+
+
 def run_skiplist_check(*, paths: list[str], out: TextIO | None = None) -> int:
-    """`cellgate skiplist check`: validate each file, then match its entries to the suite.
+    """`cellgate skiplist check`: validate each file (no paths: the shipped skiplists), then
+    match its entries to the suite.
 
     Returns 0 when every file is valid; raises SkiplistError on the first bad entry.
     """
     from cellgate.harness.testlist import list_tests
 
     out = out or sys.stdout
+    paths = paths or [str(path) for path in shipped_skiplists()]
     skiplists = [load_skiplist(path) for path in paths]
     test_ids = list_tests()
     for skiplist in skiplists:

@@ -18,18 +18,24 @@ from werkzeug.wrappers import Request, Response
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api import auth, faults, microversion
 from cellgate.cloud.api.errors import HTTPError, keystone_error, nova_fault
-from cellgate.cloud.api.request import MAX_BODY_BYTES, ApiRequest, json_response
+from cellgate.cloud.api.request import DEFAULT_PUBLIC_URL, MAX_BODY_BYTES, ApiRequest, json_response
 from cellgate.cloud.api.routes import PUBLIC_HANDLERS, build_map, service_of
 
 LOG = logging.getLogger(__name__)
 
 
 class CloudApp:
-    """The WSGI application; `deps` provides compute_api, identity, images_list, images_get."""
+    """The WSGI application; `deps` provides compute_api, identity, images_list, images_get.
 
-    def __init__(self, deps: Any) -> None:
+    `public_url` (scheme://host:port) is where clients reach the cloud: every link, catalog
+    entry and version document is built from it, never from the request's Host header (which
+    the client chooses). `cellgate serve` sets it to the address it listens on.
+    """
+
+    def __init__(self, deps: Any, public_url: str = DEFAULT_PUBLIC_URL) -> None:
         self.deps = deps
         self.url_map = build_map()
+        self.public_url = public_url
 
     def __call__(self, environ: dict, start_response) -> Any:
         http = Request(environ)
@@ -39,15 +45,15 @@ class CloudApp:
             try:
                 response = self._dispatch(http, service, state)
             except HTTPError as error:
-                response = _error_response(http, service, error)
+                response = _error_response(self.public_url, service, error)
             except microversion.MicroversionError as error:
-                response = _error_response(http, service,
+                response = _error_response(self.public_url, service,
                                            HTTPError(error.status, error.message))
             except exc.CloudError as error:
-                response = _error_response(http, service, faults.translate(error))
+                response = _error_response(self.public_url, service, faults.translate(error))
         except Exception:  # the last wrapper: never leak a traceback to the client
             LOG.exception("Unexpected error serving %s %s", http.method, http.full_path)
-            response = _error_response(http, service, HTTPError(
+            response = _error_response(self.public_url, service, HTTPError(
                 500, "Unexpected API Error. Please report this at "
                      "http://bugs.launchpad.net/nova/ and attach the Nova API log if possible."))
         version = state.get("version")
@@ -85,7 +91,8 @@ class CloudApp:
                 version = microversion.negotiate(http.headers)
                 state["version"] = version
                 context = dataclasses.replace(context, microversion=str(version))
-        req = ApiRequest(http=http, deps=self.deps, context=context, version=version)
+        req = ApiRequest(http=http, deps=self.deps, context=context, version=version,
+                         base_url=self.public_url.rstrip("/"))
         if route_error is not None:
             raise route_error
         if (http.content_length or 0) > MAX_BODY_BYTES:  # Nova's sizelimit runs first too
@@ -93,7 +100,7 @@ class CloudApp:
         return handler(req, **url_args)
 
 
-def _error_response(http: Request, service: str, error: HTTPError) -> Response:
+def _error_response(public_url: str, service: str, error: HTTPError) -> Response:
     if service == "identity" or error.status == 401:
         body = keystone_error(error.status, error.message)
     else:
@@ -101,7 +108,7 @@ def _error_response(http: Request, service: str, error: HTTPError) -> Response:
     response = json_response(body, status=error.status, headers=error.headers)
     if error.status == 401:
         # as keystonemiddleware: where to get a token, as an absolute URL
-        response.headers["WWW-Authenticate"] = f'Keystone uri="{http.host_url}identity"'
+        response.headers["WWW-Authenticate"] = f'Keystone uri="{public_url.rstrip("/")}/identity"'
     return response
 
 

@@ -17,6 +17,7 @@ from cellgate.cloud.api.microversion import APIVersion
 from cellgate.cloud.context import RequestContext
 
 MAX_BODY_BYTES = 256 * 1024
+DEFAULT_PUBLIC_URL = "http://localhost"  # the in-process test client's; serve sets its own
 MAX_BODY_DEPTH = 32  # no API body nests deeper; deeper ones would only strain validation
 
 
@@ -35,18 +36,15 @@ class ApiRequest:
     """One API request as handlers see it.
 
     `deps` is the Cloud's service bundle (compute_api, identity, images); `context` and
-    `version` are set for authenticated compute requests.
+    `version` are set for authenticated compute requests. `base_url` is the cloud's own
+    scheme, host and port (no trailing slash), never the client's Host header.
     """
 
     http: Request
     deps: Any
     context: RequestContext | None = None
     version: APIVersion | None = None
-
-    @property
-    def base_url(self) -> str:
-        """Scheme, host and port the client used, without a trailing slash."""
-        return self.http.host_url.rstrip("/")
+    base_url: str = DEFAULT_PUBLIC_URL
 
     def json_body(self, required: bool = True) -> Any:
         """The parsed JSON body; 413 when too large, 400 when missing or malformed."""

@@ -22,9 +22,40 @@ def invalid_input(field: Any, value: Any, message: str) -> HTTPError:
                      % (field, value, message))
 
 
+# Fields whose values never appear in an error message (the message would echo a password)
+SECRET_FIELDS = frozenset({"password", "adminPass"})
+MASK = "***"
+KEYSTONE_MISSING = ("Expecting to find %s in %s. The server could not comply with the request "
+                    "since it is either malformed or otherwise incorrect. The client is assumed "
+                    "to be in error.")
+
+
 def _first_error(validator: Draft4Validator, body: Any) -> Any:
     # Nova and Keystone both report the first error jsonschema finds, not the "best" one
     return next(iter(validator.iter_errors(body)), None)
+
+
+def _holds_secret(error: Any) -> bool:
+    """True when the failing value is, or contains, a secret field."""
+    if error.path and error.path[-1] in SECRET_FIELDS:
+        return True
+    stack = [error.instance]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if SECRET_FIELDS.intersection(value):
+                return True
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+def _shown(error: Any) -> tuple[Any, str]:
+    """(value, message) of an error as they may be shown: secrets masked."""
+    if not _holds_secret(error):
+        return error.instance, error.message
+    return MASK, error.message.replace(repr(error.instance), MASK)
 
 
 def validate(validator: Draft4Validator, body: Any) -> None:
@@ -33,18 +64,25 @@ def validate(validator: Draft4Validator, body: Any) -> None:
     error = _first_error(validator, body)
     if error is None:
         return
+    value, message = _shown(error)
     if error.path:
-        raise invalid_input(error.path[-1], error.instance, error.message)
-    raise HTTPError(400, error.message)
+        raise invalid_input(error.path[-1], value, message)
+    raise HTTPError(400, message)
 
 
 def validate_identity(validator: Draft4Validator, body: Any) -> None:
     """Raise HTTPError(400) with Keystone's wording when `body` does not match: the whole
-    path of the field, slash-joined (without the schema dump Keystone appends)."""
+    path of the field, slash-joined (without the schema dump Keystone appends). A user or
+    project reference lacking id, name or domain gets the message of Keystone's auth plugin,
+    which names what is missing and, unlike the schema's message, does not echo the password."""
     error = _first_error(validator, body)
     if error is None:
         return
+    if error.validator == "anyOf" and error.path and isinstance(error.instance, dict):
+        missing = "domain" if "id" in error.instance or "name" in error.instance else "id or name"
+        raise HTTPError(400, KEYSTONE_MISSING % (missing, error.path[-1]))
+    _, message = _shown(error)
     if error.path:
         raise HTTPError(400, "Invalid input for field '%s': %s"
-                        % ("/".join(str(p) for p in error.path), error.message))
-    raise HTTPError(400, error.message)
+                        % ("/".join(str(p) for p in error.path), message))
+    raise HTTPError(400, message)

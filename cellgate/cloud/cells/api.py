@@ -3,6 +3,11 @@ picks a cell for each build and reschedules failed builds to another cell.
 
 It is also the *site* of instances saved at the top: such a save writes the read model and
 sends the change down to the instance's cell.
+
+A delete always wins: the read model's delete mark (task_state 'deleting', then deleted) is a
+tombstone that a reschedule checks before it moves a build to another cell (one
+compare-and-swap, so either the move or the delete comes first, never both), and a sync-up of
+a live copy of a deleted instance makes the cell that holds it delete it.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import time
 from typing import Any
 
 from cellgate.cloud.cells.router import CellRouter
-from cellgate.cloud.cells.scheduler import CellScheduler
+from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, CellScheduler
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, TOP_OWNED, Instance
@@ -56,6 +61,25 @@ class ApiCellService:
             self.router.cast(instance.cell_name, "instance_update",
                              {"uuid": instance.uuid, "changes": down})
 
+    def swap_instance(self, uuid: str, change: Any, *, vm_states: Any = None,
+                      task_states: Any = None) -> tuple[dict | None, dict | None]:
+        """Compare-and-swap ``change`` onto the read model (see InstanceReadModel.swap), then
+        send the user-owned fields it wrote down to the instance's cell."""
+        written: dict[str, Any] = {}
+
+        def stamped(data: dict[str, Any]) -> dict[str, Any] | None:
+            fields = change(data)
+            written.clear()
+            written.update(fields or {})
+            return None if fields is None else {**fields, "updated_at": utcnow().isoformat()}
+        before, after = self.store.instances.swap(uuid, stamped, vm_states=vm_states,
+                                                  task_states=task_states)
+        down = {k: v for k, v in written.items() if k not in CHILD_OWNED}
+        if after is not None and down and after.get("cell_name"):
+            self.router.cast(after["cell_name"], "instance_update",
+                             {"uuid": uuid, "changes": down})
+        return before, after
+
     def load(self, uuid: str) -> Instance | None:
         """The read model's copy of an instance, bound to this site."""
         data = self.store.instances.get(uuid)
@@ -63,22 +87,57 @@ class ApiCellService:
 
     # -- sending work down --------------------------------------------------------------
 
-    def build(self, instance: Instance, request_id: str | None,
-              tried_cells: list[str] = (), *, cell: str | None = None) -> None:
+    def build(self, instance: Instance, request_id: str | None, *,
+              cell: str | None = None) -> None:
         """Pick a cell for ``instance`` (or use ``cell``), write it to the read model and cast
         the build, whole flavor included."""
-        if cell is None and instance.requested_host:
+        instance._data["cell_name"] = cell or self._pick_cell(instance, [])
+        self.store.instances.put(instance.obj_data())
+        self._cast_build(instance, request_id, [], 0)
+
+    def _pick_cell(self, instance: Instance, tried_cells: list[str]) -> str:
+        if instance.requested_host:  # forced by an admin: that host's cell
             cell = next((h["cell_name"] for h in self.store.capacity.hosts()
                          if h["host"] == instance.requested_host), None)
-        if cell is None:
-            cell = self.scheduler.rank(self.store.capacity.hosts(), self.cell_names,
-                                       instance.flavor, instance.requested_availability_zone,
-                                       exclude=tried_cells)[0]
-        instance._data["cell_name"] = cell
-        self.store.instances.put(instance.obj_data())
-        self.router.cast(cell, "build_instance", {
+            if cell is not None:
+                return cell
+        return self.scheduler.rank(self.store.capacity.hosts(), self.cell_names,
+                                   instance.flavor, instance.requested_availability_zone,
+                                   exclude=tried_cells)[0]
+
+    def _cast_build(self, instance: Instance, request_id: str | None, tried_cells: list[str],
+                    attempts: int) -> None:
+        self.router.cast(instance.cell_name, "build_instance", {
             "instance": instance.obj_to_primitive(), "request_id": request_id,
-            "tried_cells": list(tried_cells)})
+            "tried_cells": list(tried_cells), "attempts": attempts})
+
+    def _reschedule(self, instance: Instance, request_id: str | None, tried_cells: list[str],
+                    attempts: int) -> bool:
+        """Move a failed build to another cell, unless a delete got in first (then False).
+
+        The move is a compare-and-swap on the read model, so a delete either comes first
+        (the move is refused) or sees the new cell and is sent there.
+        """
+        cell = self._pick_cell(instance, tried_cells)
+        data = instance.obj_data()
+
+        def move(top: dict[str, Any]) -> dict[str, Any] | None:
+            if top.get("task_state") == "deleting":
+                return None
+            # keep what users changed at the top meanwhile
+            return {**data, **{k: top[k] for k in TOP_OWNED if k in top}, "cell_name": cell}
+        _before, after = self.store.instances.swap(instance.uuid, move)
+        if after is None:
+            return False
+        self._cast_build(Instance.obj_from_data(after), request_id, tried_cells, attempts)
+        return True
+
+    def _mark_deleted(self, uuid: str) -> None:
+        """Finish a delete that no cell has left to do (the instance is in no cell)."""
+        now = utcnow().isoformat()
+        self.store.instances.swap(uuid, lambda _top: {
+            "vm_state": "deleted", "task_state": None, "deleted": True, "deleted_at": now,
+            "terminated_at": now, "updated_at": now})
 
     def send(self, instance: Instance, method: str, payload: dict[str, Any]) -> None:
         """Cast an action for ``instance`` to its cell."""
@@ -89,9 +148,19 @@ class ApiCellService:
     def msg_instance_sync(self, payload: dict[str, Any]) -> bool:
         """Apply a child cell's copy of an instance to the read model (guarded)."""
         data = payload["instance"]["cellgate_object.data"]
-        applied = self.store.instances.apply_sync(data, heal=bool(payload.get("heal")))
+        return self._apply_sync(data, heal=bool(payload.get("heal")))
+
+    def _apply_sync(self, data: dict[str, Any], *, heal: bool) -> bool:
+        """Apply a cell's copy; a live copy of an instance the top has deleted (a build that
+        reached a cell after the delete won) is deleted in that cell, freeing its host."""
+        applied = self.store.instances.apply_sync(data, heal=heal)
         if not applied:
             LOG.debug("read model refused sync of %s seq %s", data["uuid"], data["sync_seq"])
+            top = None if data.get("deleted") else self.store.instances.get(data["uuid"])
+            if top is not None and top.get("deleted") and data.get("cell_name"):
+                LOG.info("cell %s holds deleted instance %s: deleting it there",
+                         data["cell_name"], data["uuid"])
+                self.router.cast(data["cell_name"], "delete_instance", {"uuid": data["uuid"]})
         return applied
 
     def msg_capacity_report(self, payload: dict[str, Any]) -> None:
@@ -103,25 +172,26 @@ class ApiCellService:
         self.store.actions.add_event(**payload)
 
     def msg_build_failed(self, payload: dict[str, Any]) -> None:
-        """A cell could not build: try a cell not tried yet, else bury it in ERROR."""
+        """A cell could not build: try a cell not tried yet, else bury it in ERROR.
+
+        A forced host lives in one cell, and MAX_ATTEMPTS counts hosts tried in every cell:
+        past either, the build ends in ERROR (never a loop).
+        """
         instance = Instance.obj_from_primitive(payload["instance"])
         tried = payload["tried_cells"]
-        top = self.load(instance.uuid)
-        if top is not None and (top.deleted or top.task_state == "deleting"):
+        attempts = int(payload.get("attempts") or 0)
+        top = self.store.instances.get(instance.uuid)
+        if top is None or top.get("deleted") or top.get("task_state") == "deleting":
             # deleted while building: nothing left to build or bury
-            now = utcnow()
-            top.vm_state, top.task_state, top.deleted = "deleted", None, True
-            top.deleted_at = top.terminated_at = now
-            self.store.instances.put(top.obj_data())
+            self._mark_deleted(instance.uuid)
             return
-        if top is not None:  # keep what users changed at the top meanwhile
-            for key in TOP_OWNED:
-                instance._data[key] = top._data[key]
-        remaining = [c for c in self.cell_names if c not in tried]
+        remaining = [] if instance.requested_host or attempts >= MAX_ATTEMPTS else \
+            [c for c in self.cell_names if c not in tried]
         if remaining:
             LOG.info("rescheduling %s away from %s: %s", instance.uuid, tried,
                      payload["reason"])
-            self.build(instance, payload.get("request_id"), tried)
+            if not self._reschedule(instance, payload.get("request_id"), tried, attempts):
+                self._mark_deleted(instance.uuid)
             return
         action = (self.store.actions.get(instance.uuid, payload["request_id"])
                   if payload.get("request_id") else None)
@@ -140,13 +210,10 @@ class ApiCellService:
         """A cell lacks an instance the top sent work for: a pending delete is done (there
         is nothing left to delete); anything else is an inconsistency to log loudly."""
         instance = self.load(payload["uuid"])
-        if instance is None or instance.cell_name != payload["cell"]:
+        if instance is None or instance.deleted or instance.cell_name != payload["cell"]:
             return
         if instance.task_state == "deleting":
-            now = utcnow()
-            instance.vm_state, instance.task_state, instance.deleted = "deleted", None, True
-            instance.deleted_at = instance.terminated_at = now
-            self.store.instances.put(instance.obj_data())
+            self._mark_deleted(instance.uuid)
             return
         LOG.error("cell %s has no instance %s that the read model places there",
                   payload["cell"], payload["uuid"])
@@ -190,8 +257,7 @@ class ApiCellService:
         for _cell, primitives in self.router.call_all("list_instances", {},
                                                       timeout=timeout).items():
             for primitive in primitives:
-                fixed += self.store.instances.apply_sync(primitive["cellgate_object.data"],
-                                                         heal=True)
+                fixed += self._apply_sync(primitive["cellgate_object.data"], heal=True)
         return fixed
 
     def heal_instance(self, uuid: str) -> bool:
@@ -202,7 +268,7 @@ class ApiCellService:
         primitive = self.router.call(data["cell_name"], "get_instance", {"uuid": uuid})
         if primitive is None:
             return False
-        return self.store.instances.apply_sync(primitive["cellgate_object.data"], heal=True)
+        return self._apply_sync(primitive["cellgate_object.data"], heal=True)
 
     def refresh_capacity(self, timeout: float = 30.0) -> None:
         """Ask every cell for its capacity report and store it (waits for the replies)."""
@@ -225,7 +291,15 @@ class ApiCellService:
             actions = self.store.actions.list(instance.uuid)
             request_id = actions[0]["request_id"] if actions else None
             known_cell = instance.cell_name in self.cell_names
-            if instance.vm_state == "building":
+            if instance.task_state == "deleting":
+                # a delete wins over a build in flight (a cell without it says so); in a
+                # cell the topology no longer has, there is nothing left to delete
+                if known_cell:
+                    self.send(instance, "delete_instance", {"request_id": request_id})
+                else:
+                    self._mark_deleted(instance.uuid)
+                resent += 1
+            elif instance.vm_state == "building":
                 # a cell that left the topology cannot finish it: schedule it afresh
                 self.build(instance, request_id,
                            cell=instance.cell_name if known_cell else None)

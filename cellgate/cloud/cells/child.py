@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from cellgate.cloud.cells.router import CellRouter
-from cellgate.cloud.cells.scheduler import HostScheduler
+from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, HostScheduler
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, Instance
@@ -20,7 +20,6 @@ from cellgate.cloud.topology import CellSpec
 from cellgate.fakes.driver import POWER_NOSTATE, FakeDriver, SpawnFailed
 
 LOG = logging.getLogger(__name__)
-MAX_ATTEMPTS = 3
 NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 
 
@@ -102,8 +101,9 @@ class ChildCellService:
     # -- builds -----------------------------------------------------------------------
 
     def msg_build_instance(self, payload: dict[str, Any]) -> None:
-        """Build an instance whose whole flavor travels in the message; reschedule across up
-        to MAX_ATTEMPTS hosts; report a reschedulable failure up, bury the rest in ERROR."""
+        """Build an instance whose whole flavor travels in the message; reschedule across the
+        hosts left of MAX_ATTEMPTS (``attempts`` counts those other cells tried); report a
+        reschedulable failure up, bury the rest in ERROR."""
         incoming = Instance.obj_from_primitive(payload["instance"]).bind(self)
         request_id = payload.get("request_id")
         current = self._load(incoming.uuid)
@@ -122,7 +122,7 @@ class ChildCellService:
         start = time.time()
         tried: list[str] = []
         failure: SpawnFailed | None = None
-        for _attempt in range(MAX_ATTEMPTS):
+        for _attempt in range(MAX_ATTEMPTS - int(payload.get("attempts") or 0)):
             hosts = self.hosts()
             if instance.requested_host:  # forced by an admin: that host or none
                 hosts = [h for h in hosts if h["host"] == instance.requested_host]
@@ -184,7 +184,8 @@ class ChildCellService:
         self.store.remove_instance(instance.uuid)
         self.router.cast_up("build_failed", {
             "instance": primitive, "reason": reason, "request_id": request_id,
-            "tried_cells": [*payload.get("tried_cells", []), self.cell_name]})
+            "tried_cells": [*payload.get("tried_cells", []), self.cell_name],
+            "attempts": int(payload.get("attempts") or 0) + len(tried)})
 
     def _set_error(self, instance: Instance, reason: str) -> None:
         host = self.store.release(instance.uuid)
@@ -218,7 +219,10 @@ class ChildCellService:
     def msg_delete_instance(self, payload: dict[str, Any]) -> None:
         """Destroy an instance, give its resources back and sync it up deleted."""
         instance = self._existing(payload)
-        if instance is None or instance.deleted:
+        if instance is None:
+            return
+        if instance.deleted:  # already done: just tell the top again
+            self.save_instance(instance, set())
             return
         start = time.time()
         driver = self.drivers.get(instance.host or "")

@@ -8,6 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+# Hosts a build may try in all, across cells, before it ends in ERROR (Nova's
+# [scheduler] max_attempts, default 3).
+MAX_ATTEMPTS = 3
+
 
 def wants_dedicated(flavor: dict[str, Any]) -> bool:
     """Whether the flavor asks for dedicated CPUs."""

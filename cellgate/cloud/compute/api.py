@@ -70,14 +70,46 @@ class ComputeAPI(FlavorMethods, HostMethods):
                                            attr="task_state", state=instance.task_state)
 
     def _act(self, ctx: RequestContext, instance: Instance, action: str, task_state: str,
-             method: str, payload: dict[str, Any]) -> None:
-        """Record the action, mark the task at the top and cast the work to the cell."""
+             method: str, payload: dict[str, Any], *,
+             vm_states: set[str] | None = None,
+             task_states: set[str | None] | None = None) -> None:
+        """Mark the task at the top, record the action and cast the work to the cell.
+
+        The mark is a compare-and-swap in the API store: it lands only if the server is
+        still in ``vm_states``/``task_states`` (by default: the states ``instance`` was read
+        in, which _check_state approved), so of concurrent requests one wins and the others
+        get InstanceInvalidState (409), as Nova's ``save(expected_task_state=...)``.
+        """
+        vm_states = {instance.vm_state} if vm_states is None else vm_states
+        task_states = {instance.task_state} if task_states is None else task_states
+        before, after = self.router.swap_instance(
+            instance.uuid, lambda _data: {"task_state": task_state},
+            vm_states=vm_states, task_states=task_states)
+        if after is None:
+            if before is None or before.get("deleted"):
+                raise exc.InstanceNotFound(instance_id=instance.uuid)
+            current = Instance.obj_from_data(before)
+            self._check_state(current, action, vm_states, task_states)
+            raise exc.InstanceInvalidState(action=action, instance_uuid=instance.uuid,
+                                           attr="task_state", state=current.task_state)
+        self._start(ctx, Instance.obj_from_data(after), action, method, payload)
+
+    def _start(self, ctx: RequestContext, instance: Instance, action: str, method: str,
+               payload: dict[str, Any]) -> None:
+        """Record the action and cast its work to the cell the instance is in now."""
         self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
                                  action=action, user_id=ctx.user_id,
                                  project_id=ctx.project_id)
-        instance.task_state = task_state
-        instance.save()
         self.router.send(instance, method, {"request_id": ctx.request_id, **payload})
+
+    def _swap(self, ctx: RequestContext, uuid: str, change: Any) -> dict[str, Any]:
+        """Compare-and-swap ``change`` onto a server the caller may see; returns what was
+        written (the server's data)."""
+        self._instance(ctx, uuid)
+        before, after = self.router.swap_instance(uuid, change)
+        if after is None:  # deleted meanwhile
+            raise exc.InstanceNotFound(instance_id=uuid)
+        return after
 
     def _zone(self, ctx: RequestContext, requested: str | None) -> tuple[str | None, str | None]:
         """``zone``, ``zone:host`` or ``zone::node`` -> (zone, forced host); a forced host is
@@ -216,11 +248,19 @@ class ComputeAPI(FlavorMethods, HostMethods):
         return instance.to_record()
 
     def delete_server(self, ctx: RequestContext, uuid: str) -> None:
-        """Delete a server (a cast; the read model shows task_state 'deleting' until done)."""
-        instance = self._instance(ctx, uuid)
-        if instance.task_state == "deleting":
-            return
-        self._act(ctx, instance, "delete", "deleting", "delete_instance", {})
+        """Delete a server (a cast; the read model shows task_state 'deleting' until done).
+
+        Allowed in any state; the mark is a compare-and-swap, so of concurrent deletes one
+        sends the work and the others find it being deleted already.
+        """
+        self._instance(ctx, uuid)
+        before, after = self.router.swap_instance(
+            uuid, lambda data: None if data.get("task_state") == "deleting"
+            else {"task_state": "deleting"})
+        if after is not None:
+            self._start(ctx, Instance.obj_from_data(after), "delete", "delete_instance", {})
+        elif before is None or before.get("deleted"):
+            raise exc.InstanceNotFound(instance_id=uuid)
 
     def reboot_server(self, ctx: RequestContext, uuid: str, reboot_type: str = "SOFT") -> None:
         """Reboot (SOFT or HARD); wrong state -> InstanceInvalidState."""
@@ -270,15 +310,17 @@ class ComputeAPI(FlavorMethods, HostMethods):
                         replace: bool) -> dict[str, str]:
         """Merge (replace=False) or replace (replace=True) metadata; returns the new whole.
 
-        More than 128 items -> QuotaOrCapacityExceeded, as Nova's metadata quota.
+        More than 128 items -> QuotaOrCapacityExceeded, as Nova's metadata quota. The
+        merge is a compare-and-swap on the stored metadata, so concurrent merges all land
+        and the quota is checked against what the server really holds.
         """
-        instance = self._instance(ctx, uuid)
-        new = {} if replace else dict(instance.metadata)
-        new.update({str(k): str(v) for k, v in metadata.items()})
-        _check_metadata_quota(new)
-        instance.metadata = new
-        instance.save()
-        return dict(new)
+        items = {str(k): str(v) for k, v in metadata.items()}
+
+        def change(data: dict[str, Any]) -> dict[str, Any]:
+            new = dict(items) if replace else {**(data.get("metadata") or {}), **items}
+            _check_metadata_quota(new)
+            return {"metadata": new}
+        return dict(self._swap(ctx, uuid, change)["metadata"])
 
     def set_metadata_item(self, ctx: RequestContext, uuid: str, key: str,
                           value: str) -> dict[str, str]:
@@ -288,11 +330,13 @@ class ComputeAPI(FlavorMethods, HostMethods):
 
     def delete_metadata_item(self, ctx: RequestContext, uuid: str, key: str) -> None:
         """Delete one item; unknown key -> MetadataItemNotFound."""
-        instance = self._instance(ctx, uuid)
-        if key not in instance.metadata:
-            raise exc.MetadataItemNotFound()
-        instance.metadata = {k: v for k, v in instance.metadata.items() if k != key}
-        instance.save()
+        def change(data: dict[str, Any]) -> dict[str, Any]:
+            metadata = dict(data.get("metadata") or {})
+            if key not in metadata:
+                raise exc.MetadataItemNotFound()
+            del metadata[key]
+            return {"metadata": metadata}
+        self._swap(ctx, uuid, change)
 
     # -- instance actions ------------------------------------------------------------------
 

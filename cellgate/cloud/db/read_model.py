@@ -1,19 +1,21 @@
 """InstanceReadModel: the API cell's full copy of every instance, kept by sync-ups.
 
 Guards: a sync-up with a sequence number lower than (or equal to) the stored one never moves
-a server backwards; a deleted instance stays deleted. Writes made at the top (rename,
-metadata, task marks) keep the sequence number: the child cell's next sync-up supersedes
-them.
+a server backwards; a deleted instance stays deleted, and a pending delete stays pending until
+the cell reports the instance deleted. Writes made at the top (rename, metadata, task marks)
+keep the sequence number: the child cell's next sync-up supersedes them. Changes that depend
+on the stored state (task marks, metadata merges, moves to another cell) go through
+``swap()``, a compare-and-swap, so concurrent writers never lose one another's change.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select, update
 
 from cellgate.cloud.db import api_tables as t
 from cellgate.cloud.db.engine import Database, upsert_params, upsert_statements
@@ -38,6 +40,11 @@ _UPDATE, _INSERT = upsert_statements(t.instances, "uuid", _COLUMNS)
 _SYNC_STATE = select(t.instances.c.sync_seq, t.instances.c.deleted, t.instances.c.data).where(
     t.instances.c.uuid == bindparam("uuid"))
 _GET = select(t.instances.c.data).where(t.instances.c.uuid == bindparam("uuid"))
+_SWAP_RETRIES = 1000
+
+
+class SwapConflict(RuntimeError):
+    """A compare-and-swap kept losing to other writers (never expected in practice)."""
 
 
 def _columns(data: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +89,50 @@ class InstanceReadModel:
             conn.execute(_UPDATE, upsert_params("uuid", uuid, _columns(merged)))
             return merged
 
+    def swap(self, uuid: str, change: Callable[[dict[str, Any]], dict[str, Any] | None], *,
+             vm_states: Iterable[str] | None = None,
+             task_states: Iterable[str | None] | None = None,
+             ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """Write ``change(data)`` (fields, or None: write nothing) to a live instance only if
+        it still holds what was read: a conditional ``UPDATE ... WHERE uuid=? AND data=?
+        [AND vm_state IN (...)] [AND task_state IS ? / IN (...)]``, its rowcount checked; a
+        write that lost to another writer is re-read and tried again.
+
+        ``vm_states``/``task_states`` (None: any) are the states the change needs. Returns
+        ``(data read, data written)``; the second is None when nothing was written (unknown
+        or deleted instance, a state that does not match, or ``change`` said None).
+        Exceptions ``change`` raises propagate, with nothing written.
+        """
+        vm_states = None if vm_states is None else set(vm_states)
+        task_states = None if task_states is None else set(task_states)
+        c = t.instances.c
+        guards = [c.uuid == uuid, c.deleted.is_(False)]
+        if vm_states is not None:
+            guards.append(c.vm_state.in_(sorted(vm_states)))
+        if task_states is not None:
+            named = sorted(s for s in task_states if s is not None)
+            guards.append(or_(c.task_state.in_(named), *(
+                [c.task_state.is_(None)] if None in task_states else [])))
+        for _ in range(_SWAP_RETRIES):
+            with self.db.read() as conn:
+                row = conn.execute(_SYNC_STATE, {"uuid": uuid}).first()
+            if row is None:
+                return None, None
+            data = json.loads(row.data)
+            if (row.deleted or (vm_states is not None and data.get("vm_state") not in vm_states)
+                    or (task_states is not None and data.get("task_state") not in task_states)):
+                return data, None
+            fields = change(data)
+            if fields is None:
+                return data, None
+            written = {**data, **fields}
+            stmt = update(t.instances).where(*guards, c.data == row.data).values(
+                **_columns(written))
+            with self.db.write() as conn:
+                if conn.execute(stmt).rowcount == 1:
+                    return data, written
+        raise SwapConflict(f"instance {uuid}: {_SWAP_RETRIES} compare-and-swap attempts lost")
+
     def apply_sync(self, data: dict[str, Any], *, heal: bool = False) -> bool:
         """Apply a child cell's copy; False when a guard refuses it.
 
@@ -101,8 +152,10 @@ class InstanceReadModel:
                 return False
             top = json.loads(row.data)
             merged = {**data, **{k: top[k] for k in TOP_OWNED if k in top}}
-            if seq == row.sync_seq and top.get("task_state"):
-                # an action the top asked for that the cell has not seen yet stays pending
+            if (seq == row.sync_seq and top.get("task_state")) or (
+                    top.get("task_state") == "deleting" and not data.get("deleted")):
+                # an action the top asked for that the cell has not seen yet stays pending;
+                # a delete stays pending until the cell says the instance is deleted
                 merged["task_state"] = top["task_state"]
             if heal and seq == row.sync_seq and top == merged:
                 return False

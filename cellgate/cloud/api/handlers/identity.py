@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
-from cellgate.cloud.api.errors import HTTPError
+from cellgate.cloud.api.errors import HTTPError, forbidden
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import identity as schemas
 from cellgate.cloud.api.validation import validate_identity
@@ -34,9 +34,12 @@ def issue(req: ApiRequest) -> Response:
     return response
 
 
-def _subject(req: ApiRequest) -> tuple[str, TokenInfo]:
-    caller = req.http.headers.get("X-Auth-Token")
-    if not caller or req.deps.identity.validate(caller) is None:
+def _subject(req: ApiRequest, action: str) -> tuple[str, TokenInfo]:
+    """The subject token and what it stands for, once the caller may see it: Keystone's
+    `identity:{validate,check,revoke}_token` policy allows an admin or the token's own user."""
+    token = req.http.headers.get("X-Auth-Token")
+    caller = req.deps.identity.validate(token) if token else None
+    if caller is None:
         raise HTTPError(401, "The request you have made requires authentication.")
     subject = req.http.headers.get("X-Subject-Token")
     if not subject:
@@ -44,12 +47,14 @@ def _subject(req: ApiRequest) -> tuple[str, TokenInfo]:
     info = req.deps.identity.validate(subject)
     if info is None:
         raise HTTPError(404, "Could not find token: %s." % subject)
+    if not caller.is_admin and caller.user_id != info.user_id:
+        raise forbidden("You are not authorized to perform the requested action: %s." % action)
     return subject, info
 
 
 def validate_token(req: ApiRequest) -> Response:
     """GET /identity/v3/auth/tokens (X-Auth-Token + X-Subject-Token)."""
-    subject, info = _subject(req)
+    subject, info = _subject(req, "identity:validate_token")
     response = json_response(views.token(info, req.base_url))
     response.headers["X-Subject-Token"] = subject
     return response
@@ -57,12 +62,12 @@ def validate_token(req: ApiRequest) -> Response:
 
 def check_token(req: ApiRequest) -> Response:
     """HEAD /identity/v3/auth/tokens."""
-    subject, _ = _subject(req)
+    subject, _ = _subject(req, "identity:check_token")
     return empty_response(200, headers=[("X-Subject-Token", subject)])
 
 
 def revoke_token(req: ApiRequest) -> Response:
     """DELETE /identity/v3/auth/tokens (204)."""
-    subject, _ = _subject(req)
+    subject, _ = _subject(req, "identity:revoke_token")
     req.deps.identity.revoke(subject)
     return empty_response(204)

@@ -116,17 +116,14 @@ class HypervisorUsageTest(base.BaseComputeTest):
 
     @decorators.idempotent_id('f2ab7868-d381-4aea-b9a8-269071f2c69a')
     def test_usage_follows_a_server(self):
-        hypervisor = self.os_admin.hypervisor_client.list_hypervisors(
-            detail=True)["hypervisors"][0]
+        hypervisor, forced = _helpers.first_hypervisor(self.os_admin)
         host = hypervisor["service"]["host"]
-        zone = self.os_admin.services_client.list_services(
-            binary="nova-compute", host=host)["services"][0]["zone"]
         flavor = self.create_flavor_for_test(ram=256, vcpus=1, disk=1)
         before = self._usage(hypervisor["id"])
 
         client = self.os_admin.servers_client
         server = self.create_server_for_test(clients=self.os_admin, flavorRef=flavor["id"],
-                                             availability_zone=f"{zone}:{host}")
+                                             availability_zone=forced)
         self.assertEqual(host, server["OS-EXT-SRV-ATTR:host"])
         self.assertEqual(hypervisor["hypervisor_hostname"],
                          server["OS-EXT-SRV-ATTR:hypervisor_hostname"])

@@ -109,6 +109,17 @@ class TokensTest(base.BaseComputeTest):
                                                         "Accept": "application/json"})
         self.assertEqual(401, resp.status)
 
+    @decorators.idempotent_id('16c8d033-5414-4451-bfc9-9ff3478dd67c')
+    def test_member_cannot_inspect_or_revoke_admin_token(self):
+        # Keystone's identity:{validate,check,revoke}_token: admin or the token's own user
+        subject = self._issue(self.os_admin).response["x-subject-token"]
+        member = self.os_member.identity_client
+        self.assertRaises(lib_exc.Forbidden, member.show_token, subject)
+        self.assertRaises(lib_exc.Forbidden, member.check_token_existence, subject)
+        self.assertRaises(lib_exc.Forbidden, member.delete_token, subject)
+        shown = self.os_admin.identity_client.show_token(subject)  # the refused revoke did nothing
+        self.assertEqual(200, shown.response.status)
+
     @decorators.idempotent_id('16f53a4e-46f2-4a5c-bb09-5778d305aa4b')
     def test_bad_password_is_401(self):
         self.assertRaises(lib_exc.Unauthorized, self._issue, self.os_member,
@@ -144,6 +155,16 @@ class ProjectScopeTest(base.BaseComputeTest):
         self.assertEqual(self.os_member.project_id, self.os_member_peer.project_id)
         self.assertNotEqual(self.os_member.user_id, self.os_member_peer.user_id)
         self.assertNotEqual(self.os_member.project_id, self.os_alt.project_id)
+
+    @decorators.idempotent_id('548b5df3-5529-4b22-aaaf-03fa26c4a04e')
+    def test_peer_cannot_inspect_member_token_owner_can(self):
+        # the same project is not enough: only the token's own user (or an admin) may look
+        subject = issue_token(self.os_member).response["x-subject-token"]
+        self.assertRaises(lib_exc.Forbidden, self.os_member_peer.identity_client.show_token,
+                          subject)
+        shown = self.os_member.identity_client.show_token(subject)
+        self.assertEqual(200, shown.response.status)
+        self.assertEqual(self.os_member.user_id, shown["token"]["user"]["id"])
 
     @decorators.idempotent_id('2d67e313-2f45-422c-9139-0f78d6415b06')
     def test_project_of_other_member_is_401(self):

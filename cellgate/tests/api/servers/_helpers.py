@@ -62,6 +62,16 @@ def identity_ids(clients: Any) -> tuple[str, str]:
     return auth_data["project"]["id"], auth_data["user"]["id"]
 
 
+def first_hypervisor(admin: Any) -> tuple[dict, str]:
+    """The first hypervisor (detailed) and the ``zone:host`` that forces an admin's boot onto
+    it (needs microversion 2.53 for the hypervisor's ``service``)."""
+    hypervisor = admin.hypervisor_client.list_hypervisors(detail=True)["hypervisors"][0]
+    host = hypervisor["service"]["host"]
+    zone = admin.services_client.list_services(
+        binary="nova-compute", host=host)["services"][0]["zone"]
+    return hypervisor, f"{zone}:{host}"
+
+
 def find_by_name(servers: list[dict], name: str) -> list[dict]:
     """The servers of a listing whose name is exactly `name` (Nova's filter is a regex)."""
     return [s for s in servers if s.get("name") == name]

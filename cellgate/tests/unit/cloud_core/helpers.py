@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 from typing import Any
 
 import fixtures
+import testtools
+import yaml
 
 from cellgate.cloud.cells.deployment import CellsDeployment
 from cellgate.cloud.compute.api import ComputeAPI
@@ -29,6 +33,21 @@ class DeploymentFixture(fixtures.Fixture):
         self.addCleanup(self.deployment.stop)
         self.deployment.start()
         self.api: ComputeAPI = self.deployment.compute_api
+
+
+def topology(cells: dict[str, list[tuple[str, str]]], profiles: dict[str, dict]) -> dict:
+    """A topology document: ``{cell: [(host, profile name)]}`` and the profiles."""
+    return {"name": "test", "profiles": profiles,
+            "cells": [{"name": cell, "hosts": [{"name": h, "profile": p} for h, p in hosts]}
+                      for cell, hosts in cells.items()]}
+
+
+def start_topology(test: testtools.TestCase, document: dict) -> DeploymentFixture:
+    """Write ``document`` to a temp YAML file and start a deployment of it for ``test``."""
+    path = os.path.join(test.useFixture(fixtures.TempDir()).path, "topology.yaml")
+    with open(path, "w", encoding="utf-8") as handle:
+        yaml.safe_dump(document, handle)
+    return test.useFixture(DeploymentFixture(path))
 
 
 def member(project: str = "project-a", user: str = "user-a") -> RequestContext:
@@ -83,3 +102,27 @@ def boot(api: ComputeAPI, ctx: RequestContext, name: str = "vm", flavor: str = "
     record, _password = api.create_server(ctx, name=name, image_ref=CIRROS_ID,
                                           flavor_ref=flavor, networks="auto", **kwargs)
     return record
+
+
+class CloudTestCase(testtools.TestCase):
+    """A test that starts a deployment of a topology document it writes (``start``)."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.useFixture(fixtures.FakeLogger(level=logging.INFO))
+
+    def start(self, document: dict) -> DeploymentFixture:
+        cloud = start_topology(self, document)
+        self.deployment = cloud.deployment
+        self.api: ComputeAPI = cloud.api
+        return cloud
+
+    def boot_and_wait(self, name: str = "vm", flavor: str = "1") -> dict:
+        uuid = boot(self.api, member(), name=name, flavor=flavor)["uuid"]
+        return wait_for_status(self.api, member(), uuid, "ACTIVE", "ERROR")
+
+    def flavor(self, specs: dict[str, str], **kwargs) -> str:
+        flavor = self.api.create_flavor(admin(), name=f"f-{len(specs)}-{id(specs)}",
+                                        ram=kwargs.get("ram", 128), vcpus=1, disk=1)
+        self.api.update_extra_specs(admin(), flavor["id"], specs)
+        return flavor["id"]

@@ -2,57 +2,20 @@
 
 from __future__ import annotations
 
-import logging
-import os
-
-import fixtures
 import testtools
-import yaml
 
 from cellgate.cloud.cells.scheduler import CellScheduler, HostScheduler
 from cellgate.tests.unit.cloud_core.helpers import (
-    DeploymentFixture,
+    CloudTestCase,
     admin,
-    boot,
     member,
+    topology,
     wait_for_deleted,
     wait_for_status,
 )
 
-
-def topology(cells: dict[str, list[tuple[str, str]]], profiles: dict[str, dict]) -> dict:
-    return {"name": "test", "profiles": profiles,
-            "cells": [{"name": cell, "hosts": [{"name": h, "profile": p} for h, p in hosts]}
-                      for cell, hosts in cells.items()]}
-
-
 BIG = {"vcpus": 64, "memory_mb": 65536, "disk_gb": 1000}
 SMALL = {"vcpus": 64, "memory_mb": 32768, "disk_gb": 1000}
-
-
-class CloudTestCase(testtools.TestCase):
-
-    def setUp(self) -> None:
-        super().setUp()
-        self.useFixture(fixtures.FakeLogger(level=logging.INFO))
-
-    def start(self, document: dict) -> DeploymentFixture:
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path, "topology.yaml")
-        with open(path, "w") as handle:
-            yaml.safe_dump(document, handle)
-        cloud = self.useFixture(DeploymentFixture(path))
-        self.api = cloud.api
-        return cloud
-
-    def boot_and_wait(self, name: str = "vm", flavor: str = "1") -> dict:
-        uuid = boot(self.api, member(), name=name, flavor=flavor)["uuid"]
-        return wait_for_status(self.api, member(), uuid, "ACTIVE", "ERROR")
-
-    def flavor(self, specs: dict[str, str], **kwargs) -> str:
-        flavor = self.api.create_flavor(admin(), name=f"f-{len(specs)}-{id(specs)}",
-                                        ram=kwargs.get("ram", 128), vcpus=1, disk=1)
-        self.api.update_extra_specs(admin(), flavor["id"], specs)
-        return flavor["id"]
 
 
 class FaultPlanTest(CloudTestCase):

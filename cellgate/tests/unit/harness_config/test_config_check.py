@@ -22,6 +22,7 @@ from cellgate.harness.config_generate import (
     render_config,
     run_config_generate,
 )
+from cellgate.lib.clients import Clients
 from cellgate.lib.credentials import Credentials
 from cellgate.tests.unit.harness_config import support
 
@@ -105,7 +106,8 @@ class LiveCheckTest(testtools.TestCase):
         self.assertEqual(0, run_config_generate(
             clouds_yaml=self.cloud.clouds_yaml, admin_cloud="cellgate-admin",
             member_cloud="cellgate-member1", member_peer_cloud="cellgate-member2",
-            alt_cloud="cellgate-member3", cells=1, output=self.path, out=out))
+            alt_cloud="cellgate-member3", cells=1, output=self.path, cpu_pinning=False,
+            out=out))
         self.assertIn(f"wrote {self.path}", out.getvalue())
         with open(self.path, encoding="utf-8") as handle:
             self.text = handle.read()
@@ -124,6 +126,25 @@ class LiveCheckTest(testtools.TestCase):
         self.assertEqual(("2.1", "2.61"), (config.compute.min_microversion,
                                            config.compute.max_microversion))
         self.assertEqual(self.cloud.identity_url, config.identity.uri_v3)
+
+    def test_real_cloud_timing_and_given_cpu_pinning(self):
+        config = load_config(self.path)
+        self.assertEqual((300.0, 1.0), (config.compute.build_timeout,
+                                        config.compute.build_interval))
+        self.assertIs(False, config.features.flags["cpu_pinning"])
+
+    def test_probe_finds_dedicated_cpus_and_cleans_up(self):
+        out = io.StringIO()
+        run_config_generate(clouds_yaml=self.cloud.clouds_yaml, admin_cloud="cellgate-admin",
+                            member_cloud="cellgate-member1", member_peer_cloud=None,
+                            alt_cloud=None, cells=1, output=self.path, build_timeout=30,
+                            build_interval=0.01, out=out)
+        config = load_config(self.path)
+        self.assertIs(True, config.features.flags["cpu_pinning"])
+        self.assertIn("cpu_pinning true (probed)", out.getvalue())
+        self.assertEqual((30.0, 0.01), (config.compute.build_timeout,
+                                        config.compute.build_interval))
+        self.assertEqual([], _probe_leftovers(config))
 
     def test_generated_config_passes(self):
         code, output = self._check()
@@ -181,6 +202,43 @@ class LiveCheckTest(testtools.TestCase):
                              capture_output=True, text=True, timeout=120)
         self.assertEqual(1, bad.returncode, bad.stdout + bad.stderr)
         self.assertIn("flavor_ref 999", bad.stdout)
+
+
+def _probe_leftovers(config) -> list[str]:
+    """Names of probe flavors and servers still present (the probe must delete both)."""
+    admin = Clients(config.auth.admin)
+    flavors = admin.flavors_client.list_flavors(is_public="None")["flavors"]
+    servers = admin.servers_client.list_servers(all_tenants=True)["servers"]
+    return [item["name"] for item in [*flavors, *servers]
+            if item["name"].startswith("cellgate-probe")]
+
+
+class ProbeWithoutDedicatedCpusTest(testtools.TestCase):
+    """On hosts without dedicated CPUs the probe boot ends in ERROR: cpu_pinning false."""
+
+    def setUp(self):
+        super().setUp()
+        self.dir = self.useFixture(fixtures.TempDir()).path
+        profile = support.write(self.dir, "shared.yaml", """
+            name: shared-only
+            vcpus: 64
+            memory_mb: 65536
+            disk_gb: 1000
+            dedicated_cpus: false
+            """)
+        self.cloud = self.useFixture(CloudProcess(topology="single-cell", host_profile=profile))
+
+    def test_probe_says_false_and_cleans_up(self):
+        path = os.path.join(self.dir, "cellgate.conf")
+        out = io.StringIO()
+        run_config_generate(clouds_yaml=self.cloud.clouds_yaml, admin_cloud="cellgate-admin",
+                            member_cloud="cellgate-member1", member_peer_cloud=None,
+                            alt_cloud=None, cells=1, output=path, build_timeout=30,
+                            build_interval=0.01, out=out)
+        config = load_config(path)
+        self.assertIs(False, config.features.flags["cpu_pinning"])
+        self.assertIn("cpu_pinning false (probed)", out.getvalue())
+        self.assertEqual([], _probe_leftovers(config))
 
 
 class PickTest(testtools.TestCase):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import fixtures
 import testtools
 
 from cellgate.errors import UsageError
-from cellgate.harness import jobs
+from cellgate.harness import jobs, paths
 
 
 class JobFileTest(testtools.TestCase):
@@ -80,7 +81,8 @@ class JobFileTest(testtools.TestCase):
         self.assertIn("cells-single", str(error))
 
     def test_shipped_jobs_load(self) -> None:
-        loaded = {name: jobs.load_job(jobs.find_job(name)) for name in jobs.known_jobs()}
+        loaded = {name: jobs.load_job(jobs.find_job(name, Path(self.dir)))
+                  for name in jobs.known_jobs(Path(self.dir))}
         self.assertEqual({"nocells", "cells-single", "cells-multi"}, set(loaded))
         self.assertTrue(loaded["cells-single"].voting)
         self.assertTrue(loaded["nocells"].voting)
@@ -88,23 +90,38 @@ class JobFileTest(testtools.TestCase):
 
 
 class ProjectRootTest(testtools.TestCase):
-    def test_found_from_outside_the_checkout_through_the_package(self) -> None:
-        from pathlib import Path
+    """Shipped jobs come from package data; a user's own `gate/` folder wins by name."""
 
-        from cellgate.harness.paths import find_project_root, package_dir
+    def setUp(self) -> None:
+        super().setUp()
+        self.elsewhere = Path(self.useFixture(fixtures.TempDir()).path)
 
-        elsewhere = Path(self.useFixture(fixtures.TempDir()).path)
-        root = find_project_root(elsewhere)
-        self.assertEqual(package_dir().parent, root)
-        self.assertTrue((root / "gate" / "cells-single.yaml").is_file())
+    def test_shipped_job_found_from_any_folder(self) -> None:
+        self.assertIsNone(paths.find_project_root(self.elsewhere))
+        path = jobs.find_job("cells-single", self.elsewhere)
+        self.assertEqual(paths.data_root() / "gate" / "cells-single.yaml", path)
+        self.assertTrue(path.is_relative_to(paths.package_dir()))
+        job = jobs.load_job(path)
+        self.assertEqual(paths.data_root() / "skiplists" / "cells-single.yaml", job.skiplist)
 
     def test_a_nearer_gate_folder_wins(self) -> None:
-        from pathlib import Path
-
-        from cellgate.harness.paths import find_project_root
-
-        mine = Path(self.useFixture(fixtures.TempDir()).path)
+        mine = self.elsewhere
         (mine / "gate").mkdir()
         (mine / "gate" / "custom.yaml").write_text("name: custom\n", encoding="utf-8")
+        (mine / "gate" / "nocells.yaml").write_text("name: nocells\n", encoding="utf-8")
         (mine / "deep").mkdir()
-        self.assertEqual(mine.resolve(), find_project_root(mine / "deep"))
+        self.assertEqual(mine.resolve(), paths.find_project_root(mine / "deep"))
+        self.assertEqual((mine / "gate" / "nocells.yaml").resolve(),
+                         jobs.find_job("nocells", mine / "deep"))
+        self.assertEqual(paths.data_root() / "gate" / "cells-single.yaml",
+                         jobs.find_job("cells-single", mine / "deep"))
+        self.assertEqual(["cells-multi", "cells-single", "custom", "nocells"],
+                         jobs.known_jobs(mine / "deep"))
+
+    def test_own_job_may_name_a_shipped_skiplist(self) -> None:
+        (self.elsewhere / "gate").mkdir()
+        own = self.elsewhere / "gate" / "mine.yaml"
+        own.write_text("name: mine\ntopology: nocells\nskiplist: skiplists/nocells.yaml\n"
+                       "voting: true\n", encoding="utf-8")
+        self.assertEqual(paths.data_root() / "skiplists" / "nocells.yaml",
+                         jobs.load_job(own).skiplist)

@@ -135,8 +135,10 @@ def _add_config(sub: argparse._SubParsersAction) -> None:
     check.add_argument("file", help="the harness config to check")
     check.set_defaults(func=_run_config_check)
     gen = _command(csub, "generate", "write a config for a cloud from a clouds.yaml",
-                   "Discovers images, flavors, the microversion range and whether hosts offer "
-                   "dedicated CPUs (a probe boot) from the live cloud.")
+                   "Discovers images, flavors, the microversion range, whether hosts offer "
+                   "dedicated CPUs (a probe boot) and each compute host's cell (the cloud's "
+                   "/cellgate/v1/cells route, or --host-cell/--host-cell-regex) from the live "
+                   "cloud.")
     gen.add_argument("--clouds-yaml", required=True, help="clouds.yaml holding the entries below")
     gen.add_argument("--admin-cloud", required=True, help="clouds.yaml entry of an admin account")
     gen.add_argument("--member-cloud", required=True,

@@ -76,19 +76,23 @@ class BootInEveryCellTest(base.BaseComputeTest):
     @decorators.idempotent_id('d6d2d505-4c0e-424f-a4ea-ba090e052279')
     def test_forced_boots_spread_over_every_cell(self):
         # Nova's weighers do not promise a member's boots a spread over cells (a bigger cell
-        # may take them all), so the spread is asked for: one host of each cell, forced.
+        # may take them all), so the spread is asked for: one host of each cell, forced. Two
+        # servers go to each chosen host, so a cloud that ignores the forced host and spreads
+        # by its weighers (or sends every build to one cell) lands them elsewhere.
         self._need_host_cells()
         one_per_cell = {}
         for service in self.computes:
-            one_per_cell.setdefault(self.config.cells.cell_of(service["host"]), service)
+            one_per_cell[self.config.cells.cell_of(service["host"])] = service
         one_per_cell.pop(None, None)
         self.assertEqual(_helpers.expected_cells(self.config), set(one_per_cell),
                          "a configured cell has no enabled nova-compute host")
-        chosen = list(one_per_cell.values())
+        chosen = [service for service in one_per_cell.values() for _ in range(2)]
         servers = self._boot_all(self.os_admin, self._forced(chosen))
-        landed = [self.config.cells.cell_of(host) for host in self._admin_hosts(servers)]
-        self.assertEqual(list(one_per_cell), landed,
-                         "each server must build in the cell of the host it was sent to")
+        hosts = self._admin_hosts(servers)
+        self.assertEqual([s["host"] for s in chosen], hosts,
+                         "each server must build on the host it was forced to")
+        landed = [self.config.cells.cell_of(host) for host in hosts]
+        self.assertEqual([cell for cell in one_per_cell for _ in range(2)], landed)
         self.assertEqual(len(one_per_cell), len(set(landed)), f"all in one cell: {landed}")
 
     @decorators.idempotent_id('5af7a857-0907-4086-a988-511081f74c49')

@@ -2,18 +2,59 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
-from jsonschema import Draft4Validator
+from jsonschema import Draft4Validator, FormatChecker, validators
 
 from cellgate.cloud.api.errors import HTTPError
 
 
+def _number_from_str(instance: Any) -> int | float | None:
+    try:
+        return int(instance)
+    except (ValueError, TypeError):
+        try:
+            return float(instance)
+        except (ValueError, TypeError):
+            return None
+
+
+def _bound(keyword: str) -> Any:
+    """Nova's minimum/maximum: a numeric string is compared as the number it spells (so
+    ``"ram": "<23 digits>"`` is 'greater than the maximum', not passed on to the database)."""
+    check = Draft4Validator.VALIDATORS[keyword]
+
+    def validate_bound(validator: Any, bound: Any, instance: Any, schema: dict) -> Any:
+        number = _number_from_str(instance) if isinstance(instance, str) else instance
+        if number is None or isinstance(number, bool):
+            return None
+        return check(validator, bound, number, schema)
+    return validate_bound
+
+
+_Validator = validators.extend(Draft4Validator, {"minimum": _bound("minimum"),
+                                                 "maximum": _bound("maximum")})
+_FORMATS = FormatChecker(())
+_FORMATS.checkers = dict(Draft4Validator.FORMAT_CHECKER.checkers)
+
+
+@_FORMATS.checks("base64", raises=(binascii.Error, TypeError))
+def _is_base64(instance: object) -> bool:
+    """Nova's 'base64' format (oslo's decode_as_bytes: non-alphabet characters skipped, the
+    padding checked)."""
+    if not isinstance(instance, str):
+        return True
+    base64.b64decode(instance.encode("utf-8"))
+    return True
+
+
 def compile_schema(schema: dict) -> Draft4Validator:
     """Check a schema once (at import time) and return its validator; formats (uuid, ipv4,
-    date-time, ...) are checked as Nova checks them."""
+    date-time, base64, ...) and numeric strings' bounds are checked as Nova checks them."""
     Draft4Validator.check_schema(schema)
-    return Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+    return _Validator(schema, format_checker=_FORMATS)
 
 
 def invalid_input(field: Any, value: Any, message: str) -> HTTPError:

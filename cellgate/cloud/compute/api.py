@@ -19,11 +19,15 @@ from cellgate.cloud.cells.api import ApiCellService
 from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
 from cellgate.cloud.compute.query import (
+    REGEX_FILTERS,
     STATUS_VM_STATES,
+    field_matcher,
+    ip_matcher,
     name_matcher,
     page,
     parse_changes_since,
     sort_records,
+    tags_matcher,
     truthy,
 )
 from cellgate.cloud.context import RequestContext
@@ -33,6 +37,9 @@ from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import Instance
 
 MAX_METADATA_ITEMS = 128
+# The most servers one POST /servers makes (min_count/max_count), until quotas exist: a
+# larger min_count is 403 "Quota exceeded for instances", a larger max_count is cut to it.
+MAX_SERVERS_PER_REQUEST = 100
 
 Record = dict[str, Any]
 
@@ -136,28 +143,35 @@ class ComputeAPI(FlavorMethods, HostMethods):
                       availability_zone: str | None = None, description: str | None = None,
                       key_name: str | None = None, access_ipv4: str | None = None,
                       access_ipv6: str | None = None,
-                      min_count: int = 1) -> tuple[Record, str]:
+                      min_count: int = 1, max_count: int | None = None,
+                      user_data: str | None = None, config_drive: bool = False,
+                      tags: Sequence[str] | None = None,
+                      auto_disk_config: bool = False) -> tuple[Record, str]:
         """Accept a boot request and cast the build to a cell; returns (record, admin_pass).
 
         The record is answered before the build runs (status BUILD). Unknown image ->
         ImageNotFound, unknown flavor -> FlavorNotFound, unknown availability zone ->
         Invalid. ``networks`` is 'auto', 'none', None or a list of dicts; it decides whether
-        the server gets a fake fixed address. ``min_count`` > 1 creates that many servers
-        named ``<name>-<n>`` and returns the first.
+        the server gets a fake fixed address. As Nova, ``max_count`` (default
+        ``min_count``) servers are made, or as many as the limit allows if that is at least
+        ``min_count``: at most MAX_SERVERS_PER_REQUEST per request (quotas do not exist yet),
+        else QuotaOrCapacityExceeded (403). Several servers are named ``<name>-<n>`` and share
+        one reservation id, with launch indexes 0..n-1; the first record is returned.
+        ``user_data`` (base64 text), ``config_drive``, ``tags`` and ``auto_disk_config``
+        (``OS-DCF:diskConfig`` AUTO) are stored on each.
         """
         image = self.images.get(image_ref)
         flavor = self.get_flavor(ctx, str(flavor_ref))
         metadata = {str(k): str(v) for k, v in (metadata or {}).items()}
         _check_metadata_quota(metadata)
         zone, forced_host = self._zone(ctx, availability_zone)
-        if int(min_count) < 1:
-            raise exc.Invalid("min_count must be >= 1")
+        count = _server_count(int(min_count), int(max_count or min_count))
         admin_pass = secrets.token_urlsafe(9)
         reservation_id = "r-" + secrets.token_hex(4)
         now = utcnow()
         first = None
-        for index in range(int(min_count)):
-            display = name if min_count == 1 else f"{name}-{index + 1}"
+        for index in range(count):
+            display = name if count == 1 else f"{name}-{index + 1}"
             instance = Instance(
                 uuid=str(uuidlib.uuid4()), name=display, project_id=ctx.project_id,
                 user_id=ctx.user_id, image_ref=image["id"], flavor=flavor,
@@ -169,6 +183,8 @@ class ComputeAPI(FlavorMethods, HostMethods):
                 access_ipv6=access_ipv6 or "", description=description,
                 networks=networks if isinstance(networks, str) else "auto",
                 reservation_id=reservation_id, launch_index=index,
+                user_data=user_data, config_drive="True" if config_drive else "",
+                tags=sorted(set(tags or ())), auto_disk_config=bool(auto_disk_config),
                 hostname=_hostname(display)).bind(self.router)
             self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
                                      action="create", user_id=ctx.user_id,
@@ -184,15 +200,27 @@ class ComputeAPI(FlavorMethods, HostMethods):
                      sort_dirs: Sequence[str] | None = None) -> list[Record]:
         """Instance records from the API read model, newest first by default.
 
-        ``filters`` keys: name (regex, search anywhere), status (Nova status string),
-        flavor (flavor id), image (image id), changes-since (aware datetime; includes
-        deleted servers), all_tenants (admin: every project), project_id (admin),
+        ``filters`` keys: name (regex, search anywhere), ip (regex from the start of a fixed
+        IPv4 address; ip6 likewise), the REGEX_FILTERS fields (regex),
+        tags/tags-any/not-tags/not-tags-any, status
+        (Nova status string), flavor (flavor id), image (image id), changes-since (aware
+        datetime; includes deleted servers), all_tenants (admin: every project), project_id (admin),
         host, availability_zone, deleted (admin). ``detail`` is accepted for symmetry: the
         records are always whole, the view decides what to show. Unknown sort key or a
         marker that is not found -> Invalid.
         """
         filters = dict(filters or {})
         query: dict[str, Any] = {}
+        matchers = [tags_matcher(filters)]  # record predicates; bad regexes fail first
+        if "name" in filters:
+            by_name = name_matcher(str(filters["name"]))
+            matchers.append(lambda record: by_name(record["name"]))
+        if "ip" in filters:
+            matchers.append(ip_matcher(str(filters["ip"])))
+        if "ip6" in filters:
+            matchers.append(ip_matcher(str(filters["ip6"]), version=6))
+        matchers += [field_matcher(name, str(filters[name]))
+                     for name in REGEX_FILTERS if name in filters]
         if ctx.is_admin:
             if "project_id" in filters or "tenant_id" in filters:
                 query["project_id"] = filters.get("project_id", filters.get("tenant_id"))
@@ -226,9 +254,9 @@ class ComputeAPI(FlavorMethods, HostMethods):
         records = self.store.instances.records(**query)
         if statuses is not None:
             records = [r for r in records if r["status"] in statuses]
-        if filters.get("name"):
-            matches = name_matcher(str(filters["name"]))
-            records = [r for r in records if matches(r["name"])]
+        for matches in matchers:
+            if matches is not None:
+                records = [r for r in records if matches(r)]
         records = sort_records(records, sort_keys, sort_dirs)
         return page(records, marker=marker, limit=limit)
 
@@ -354,6 +382,20 @@ class ComputeAPI(FlavorMethods, HostMethods):
         if action is None:
             raise exc.InstanceActionNotFound(request_id=request_id, instance_uuid=uuid)
         return action
+
+
+def _server_count(min_count: int, max_count: int) -> int:
+    """How many servers one boot request makes (Nova: max_count if allowed, else as many as
+    allowed when that is at least min_count); the bound is MAX_SERVERS_PER_REQUEST."""
+    if min_count < 1:
+        raise exc.Invalid("min_count must be >= 1")
+    if min_count > max_count:
+        raise exc.Invalid("min_count must be <= max_count")
+    if min_count > MAX_SERVERS_PER_REQUEST:
+        raise exc.QuotaOrCapacityExceeded(
+            f"Quota exceeded for instances: Requested {min_count}, but the limit is "
+            f"{MAX_SERVERS_PER_REQUEST} instances per request")
+    return min(max_count, MAX_SERVERS_PER_REQUEST)
 
 
 def _check_metadata_quota(metadata: dict[str, str]) -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import re2
+
 from cellgate.cloud.exceptions import Invalid
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # an invalid pattern is the client's 400, not a log line
 
 # Nova's sort keys (and our record names) -> record field.
 SERVER_SORT_KEYS = {
@@ -34,6 +38,25 @@ STATUS_VM_STATES = {
     "SHELVED_OFFLOADED": ("shelved_offloaded",),
 }
 
+# Every status Nova's list filter knows (nova/api/openstack/common.py _STATE_MAP); from 2.38
+# any other value is 400 "Invalid status value", below it an empty list.
+VALID_STATUSES = frozenset((
+    "ACTIVE", "BUILD", "CONFIRMING_RESIZE", "DELETED", "ERROR", "HARD_REBOOT", "MIGRATING",
+    "PASSWORD", "PAUSED", "REBOOT", "REBUILD", "RESCUE", "RESIZE", "REVERT_RESIZE", "SHELVED",
+    "SHELVED_OFFLOADED", "SHUTOFF", "SOFT_DELETED", "SUSPENDED", "UNKNOWN", "VERIFY_RESIZE"))
+
+TAG_FILTERS = ("tags", "tags-any", "not-tags", "not-tags-any")
+
+# Nova's regex query parameters (its servers index query schema) that name a record field:
+# query parameter -> record field. Any user may send reservation_id; the rest are admin's.
+REGEX_FILTERS = {
+    "reservation_id": "reservation_id", "hostname": "hostname", "node": "node",
+    "key_name": "key_name", "description": "description", "display_description": "description",
+    "display_name": "name", "access_ip_v4": "access_ipv4", "access_ip_v6": "access_ipv6",
+    "config_drive": "config_drive", "kernel_id": "kernel_id", "ramdisk_id": "ramdisk_id",
+    "root_device_name": "root_device_name", "launch_index": "launch_index",
+}
+
 
 def truthy(value: Any) -> bool:
     """Query-string truth as Nova reads all_tenants/deleted ('' and missing values count)."""
@@ -56,13 +79,72 @@ def parse_changes_since(value: Any) -> float:
     return moment.timestamp()
 
 
-def name_matcher(pattern: str) -> Any:
-    """A predicate matching names the way Nova's name filter does (regex, anywhere)."""
+def regex_matcher(field: str, pattern: str, *,
+                  anchored: bool = False) -> Callable[[str | None], bool]:
+    """A predicate matching values the way Nova's regex filters do (search anywhere), run
+    by RE2 so that no pattern can take more than linear time: one tenant's ``(a+)+$`` must
+    not stall the others. An empty or invalid pattern is Nova's 400 (``is not a 'regex'``).
+    A pattern Python accepts but RE2 does not (backreferences, lookaround) is refused with
+    the same 400 rather than run by a backtracking engine or matched another way."""
+    if not pattern:
+        raise Invalid(_not_a_regex(field, pattern))
     try:
-        regex = re.compile(pattern)
-    except re.error:
-        return lambda name: pattern in (name or "")
-    return lambda name: regex.search(name or "") is not None
+        regex = re2.compile(pattern, options=_RE2_OPTIONS)
+    except re2.error:
+        raise Invalid(_not_a_regex(field, pattern))
+    find = regex.match if anchored else regex.search
+    return lambda value: find(value or "") is not None
+
+
+def _not_a_regex(field: str, pattern: str) -> str:
+    return ("Invalid input for query parameters %s. Value: %s. '%s' is not a 'regex'"
+            % (field, pattern, pattern))
+
+
+def name_matcher(pattern: str) -> Callable[[str | None], bool]:
+    """The ``name`` filter's predicate (see regex_matcher)."""
+    return regex_matcher("name", pattern)
+
+
+def ip_matcher(pattern: str, version: int = 4) -> Callable[[dict[str, Any]], bool]:
+    """The ``ip`` (``ip6`` for version 6) filter's predicate on a record: a fixed address of
+    that version matches the regex from its start (Nova's ``re.match`` over the fixed IPs),
+    run by RE2 (see regex_matcher)."""
+    matches = regex_matcher("ip" if version == 4 else "ip6", pattern, anchored=True)
+
+    def match(record: dict[str, Any]) -> bool:
+        return any(matches(ip.get("addr")) for ips in (record.get("addresses") or {}).values()
+                   for ip in ips if ip.get("version", 4) == version
+                   and ip.get("OS-EXT-IPS:type", "fixed") == "fixed")
+    return match
+
+
+def field_matcher(field: str, pattern: str) -> Callable[[dict[str, Any]], bool]:
+    """A regex filter on one record field (``REGEX_FILTERS``); an unset field never
+    matches, as a NULL column in Nova's ``REGEXP``."""
+    matches = regex_matcher(field, pattern)
+    name = REGEX_FILTERS[field]
+    return lambda record: record.get(name) is not None and matches(str(record[name]))
+
+
+def tags_matcher(filters: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | None:
+    """Nova's tag filters (2.26+), each a comma-separated list: ``tags`` (all of them),
+    ``tags-any`` (at least one), ``not-tags`` (not all of them), ``not-tags-any`` (none of
+    them); None when no tag filter is given."""
+    given = {name: str(filters[name]) for name in TAG_FILTERS if filters.get(name) is not None}
+    for name, value in given.items():  # Nova's query schema types them as regexes
+        regex_matcher(name, value)
+    wanted = {name: {t for t in value.split(",") if t} for name, value in given.items()}
+    if not wanted:
+        return None
+
+    def match(record: dict[str, Any]) -> bool:
+        tags = set(record.get("tags") or ())
+        return (("tags" not in wanted or wanted["tags"] <= tags)
+                and ("tags-any" not in wanted or bool(wanted["tags-any"] & tags))
+                and ("not-tags" not in wanted or not wanted["not-tags"] <= tags)
+                and ("not-tags-any" not in wanted or not wanted["not-tags-any"] & tags))
+    return match
 
 
 def _sort_value(record: dict[str, Any], field: str) -> Any:

@@ -86,6 +86,7 @@ class Instance(VersionedObject):
         "fault": Field(),
         "key_name": Field(),
         "config_drive": Field(""),
+        "auto_disk_config": Field(False),
         "access_ipv4": Field(),
         "access_ipv6": Field(),
         "addresses": Field(factory=dict),

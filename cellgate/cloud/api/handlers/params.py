@@ -47,8 +47,13 @@ def sort_dir(req: ApiRequest, default: str = "asc") -> str:
     return value
 
 
+# The database's integer columns (Nova's nova.db.constants.MAX_INT).
+MAX_INT = 0x7FFFFFFF
+
+
 def non_negative_int(req: ApiRequest, name: str, message: str) -> int | None:
-    """An optional integer query parameter (>= 0)."""
+    """An optional integer query parameter (0 to MAX_INT: Nova lets a larger one reach the
+    database and answers 500; this cloud answers the 400 of any other bad value)."""
     raw = req.query_one(name)
     if raw is None:
         return None
@@ -56,7 +61,7 @@ def non_negative_int(req: ApiRequest, name: str, message: str) -> int | None:
         value = int(raw)
     except ValueError:
         raise HTTPError(400, message % raw)
-    if value < 0:
+    if not 0 <= value <= MAX_INT:
         raise HTTPError(400, message % raw)
     return value
 
@@ -74,7 +79,20 @@ def timestamp(req: ApiRequest, name: str) -> datetime | None:
                              "'%s' is not a 'date-time'" % (name, raw, raw))
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # past year 9999 or before year 1 in UTC: the nearest end
+        end = datetime.max if value.year > 1 else datetime.min
+        return end.replace(tzinfo=timezone.utc)
+
+
+_TRUE = ("1", "t", "true", "on", "y", "yes")
+_FALSE = ("0", "f", "false", "off", "n", "no")
+
+
+def bool_or_false(raw: str) -> bool:
+    """Nova's ``strutils.bool_from_string(raw, default=False)``: an unknown value is False."""
+    return raw.strip().lower() in _TRUE
 
 
 def boolean(req: ApiRequest, name: str) -> bool | None:
@@ -83,9 +101,9 @@ def boolean(req: ApiRequest, name: str) -> bool | None:
     if raw is None:
         return None
     low = raw.strip().lower()
-    if low in ("", "1", "t", "true", "on", "y", "yes"):
+    if low in ("",) + _TRUE:
         return True
-    if low in ("0", "f", "false", "off", "n", "no"):
+    if low in _FALSE:
         return False
     raise HTTPError(400, "Invalid input for query parameters %s. Value: %s. "
                          "Unrecognized value '%s'" % (name, raw, raw))

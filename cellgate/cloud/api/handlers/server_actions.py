@@ -32,9 +32,9 @@ def action(req: ApiRequest, server_id: str) -> Response:
     body = req.json_body()
     if not isinstance(body, dict) or not body:
         raise HTTPError(400, "Malformed request body")
+    server_or_404(req, server_id)  # Nova looks the server up before it runs the action
     names = [name for name in body if name in _ACTIONS]
     if len(names) != 1:
         raise HTTPError(400, "There is no such action: %s" % ", ".join(sorted(body)))
-    server_or_404(req, server_id)
     _ACTIONS[names[0]](req, server_id, body)
     return empty_response(202)

@@ -7,12 +7,19 @@ from werkzeug.wrappers import Response
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api import faults
 from cellgate.cloud.api.errors import HTTPError
-from cellgate.cloud.api.handlers import params
+from cellgate.cloud.api.handlers import boot_request, params
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import servers as schemas
+from cellgate.cloud.api.schemas.types import to_bool
 from cellgate.cloud.api.validation import validate
 from cellgate.cloud.api.views import servers as views
 from cellgate.cloud.api.views.common import next_link
+from cellgate.cloud.compute.query import (
+    REGEX_FILTERS,
+    TAG_FILTERS,
+    VALID_STATUSES,
+    regex_matcher,
+)
 
 _SORT_KEYS = ("access_ip_v4", "access_ip_v6", "auto_disk_config", "availability_zone",
               "config_drive", "created_at", "display_description", "display_name", "host",
@@ -31,10 +38,28 @@ def server_or_404(req: ApiRequest, server_id: str) -> dict:
 
 def _filters(req: ApiRequest) -> dict:
     filters: dict = {}
-    for name in ("name", "status", "flavor", "image", "host", "availability_zone"):
+    names = ("name", "status", "flavor", "image", "host", "availability_zone", "ip",
+             "reservation_id")
+    if req.version >= "2.5":
+        names += ("ip6",)
+    if req.version >= "2.26":
+        names += TAG_FILTERS
+    if req.context.is_admin:  # Nova lets admins filter on any field of its query schema
+        names += tuple(REGEX_FILTERS)
+    else:  # ... and checks every regex of it first, for anyone
+        for name in REGEX_FILTERS:
+            if req.query_one(name) is not None:
+                regex_matcher(name, req.query_one(name))
+    for name in names:
         value = req.query_one(name)
         if value is not None:
             filters[name] = value
+    status = filters.get("status")
+    if status is not None and status.upper() not in VALID_STATUSES and req.version >= "2.38":
+        raise HTTPError(400, "Invalid status value")
+    deleted = req.query_one("deleted")
+    if deleted is not None and req.context.is_admin:  # Nova drops it for others
+        filters["deleted"] = params.bool_or_false(deleted)
     since = params.timestamp(req, "changes-since")
     if since is not None:
         filters["changes-since"] = since
@@ -89,7 +114,8 @@ def index(req: ApiRequest) -> Response:
 def detail(req: ApiRequest) -> Response:
     """GET /servers/detail."""
     items = _list(req)
-    view = views.ServerView.for_request(req.base_url, req.version, req.context.is_admin)
+    view = views.ServerView.for_request(req.base_url, req.version, req.context.is_admin,
+                                        _services(req))
     body = {"servers": [view.show(r) for r in items]}
     return _page(req, body, items, "/compute/v2.1/servers/detail")
 
@@ -98,10 +124,22 @@ def show(req: ApiRequest, server_id: str) -> Response:
     """GET /servers/{id}."""
     record = server_or_404(req, server_id)
     return json_response({"server": views.show(record, req.base_url, req.version,
-                                               req.context.is_admin)})
+                                               req.context.is_admin,
+                                               services=_services(req))})
+
+
+def _services(req: ApiRequest) -> list[dict]:
+    """The compute services, when the view shows host_status (admins, 2.16+)."""
+    if not req.context.is_admin or req.version < "2.16":
+        return []
+    return req.deps.compute_api.list_services(req.context, binary="nova-compute")
 
 
 def _create_schema(req: ApiRequest):
+    if req.version >= "2.57":
+        return schemas.CREATE_V257
+    if req.version >= "2.52":
+        return schemas.CREATE_V252
     if req.version >= "2.37":
         return schemas.CREATE_V237
     if req.version >= "2.19":
@@ -114,12 +152,11 @@ def create(req: ApiRequest) -> Response:
     body = req.json_body()
     validate(_create_schema(req), body)
     spec = body["server"]
-    image_ref = spec.get("imageRef") or ""
-    if not image_ref:
-        raise HTTPError(400, "Block Device Mapping is Invalid: Boot sequence for the instance "
-                             "and image/block device mapping combination is not valid.")
+    image_ref = boot_request.boot_image(spec)
     flavor_ref = str(spec["flavorRef"]).rstrip("/").rsplit("/", 1)[-1]
     _check_networks(spec.get("networks"))
+    boot_request.check_scheduler_hints(body)
+    boot_request.check_personality(spec.get("personality"))
     min_count = int(spec.get("min_count", 1))
     max_count = int(spec.get("max_count", min_count))
     if min_count > max_count:
@@ -131,9 +168,13 @@ def create(req: ApiRequest) -> Response:
             availability_zone=spec.get("availability_zone"),
             description=spec.get("description"), key_name=spec.get("key_name"),
             access_ipv4=spec.get("accessIPv4"), access_ipv6=spec.get("accessIPv6"),
-            min_count=min_count)
+            min_count=min_count, max_count=max_count, user_data=spec.get("user_data"),
+            config_drive=to_bool(spec.get("config_drive", False)), tags=spec.get("tags"),
+            auto_disk_config=spec.get("OS-DCF:diskConfig") == "AUTO")
     except (exc.ImageNotFound, exc.FlavorNotFound) as error:
         raise faults.translate(error, not_found_status=400)
+    if to_bool(spec.get("return_reservation_id", False)):
+        return json_response({"reservation_id": record["reservation_id"]}, status=202)
     if "adminPass" in spec:
         admin_pass = spec["adminPass"]
     response = json_response(views.created(record, admin_pass, req.base_url), status=202)

@@ -18,6 +18,62 @@ _network = {
     "additionalProperties": False,
 }
 
+# Nova's block_device_mapping_v2 item (abridged: the legacy fields it shares, the v2 fields).
+_bdm_v2 = {
+    "type": "object",
+    "properties": {
+        "virtual_name": {"type": "string", "maxLength": 255},
+        "volume_id": types.uuid,
+        "snapshot_id": types.uuid,
+        "volume_size": types.flavor_param_positive,
+        "device_name": {"type": "string", "minLength": 1, "maxLength": 255,
+                        "pattern": "^[a-zA-Z0-9._/-]*$"},
+        "delete_on_termination": types.boolean,
+        "no_device": {},
+        "connection_info": {"type": "string", "maxLength": 16777215},
+        "source_type": {"type": "string", "enum": ["volume", "image", "snapshot", "blank"]},
+        "uuid": {"type": "string", "minLength": 1, "maxLength": 255,
+                 "pattern": "^[a-zA-Z0-9._-]*$"},
+        "image_id": types.uuid,
+        "destination_type": {"type": "string", "enum": ["local", "volume"]},
+        "guest_format": {"type": "string", "maxLength": 255},
+        "device_type": {"type": "string", "maxLength": 255},
+        "disk_bus": {"type": "string", "maxLength": 255},
+        "boot_index": {"type": ["integer", "string", "null"], "pattern": "^-?[0-9]+$"},
+        "tag": types.tag,
+    },
+    "additionalProperties": False,
+}
+
+_uuid_or_uuids = {"oneOf": [{"type": "array", "items": types.uuid}, types.uuid]}
+
+# Nova's scheduler hints: the known hints typed, any other hint allowed.
+_hints = {
+    "type": "object",
+    "properties": {
+        "group": _uuid_or_uuids,
+        "different_host": _uuid_or_uuids,
+        "same_host": {"type": ["string", "array"], "items": types.uuid},
+        "query": {"type": ["string", "object"]},
+        "target_cell": types.name,
+        "different_cell": {"type": ["string", "array"], "items": {"type": "string"}},
+        "build_near_host_ip": {"type": "string", "oneOf": [{"format": "ipv4"},
+                                                            {"format": "ipv6"}]},
+        "cidr": {"type": "string", "pattern": "^/[0-9a-f.:]+$"},
+    },
+    "additionalProperties": True,
+}
+
+_personality = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"path": {"type": "string"},
+                       "contents": {"type": "string", "format": "base64"}},
+        "additionalProperties": False,
+    },
+}
+
 _create = {
     "type": "object",
     "properties": {
@@ -37,21 +93,21 @@ _create = {
                 "accessIPv6": {"type": "string", "format": "ipv6"},
                 "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
                 "config_drive": types.boolean,
-                "user_data": {"type": "string", "maxLength": 65535},
+                "user_data": {"type": "string", "format": "base64", "maxLength": 65535},
                 "min_count": types.positive_integer,
                 "max_count": types.positive_integer,
                 "return_reservation_id": types.boolean,
                 "security_groups": {"type": "array", "items": {
                     "type": "object", "properties": {"name": {"type": "string"}},
                     "additionalProperties": False}},
-                "block_device_mapping_v2": {"type": "array"},
-                "personality": {"type": "array"},
+                "block_device_mapping_v2": {"type": "array", "items": _bdm_v2},
+                "personality": _personality,
             },
             "required": ["name", "flavorRef"],
             "additionalProperties": False,
         },
-        "os:scheduler_hints": {"type": "object"},
-        "OS-SCH-HNT:scheduler_hints": {"type": "object"},
+        "os:scheduler_hints": _hints,
+        "OS-SCH-HNT:scheduler_hints": _hints,
     },
     "required": ["server"],
     "additionalProperties": False,
@@ -62,6 +118,13 @@ _create_v219["properties"]["server"]["properties"]["description"] = types.descri
 
 _create_v237 = copy.deepcopy(_create_v219)
 _create_v237["properties"]["server"]["required"].append("networks")
+
+# 2.52: tags on boot; 2.57: no personality (file injection removed).
+_create_v252 = copy.deepcopy(_create_v237)
+_create_v252["properties"]["server"]["properties"]["tags"] = {
+    "type": "array", "items": types.tag, "maxItems": types.MAX_TAG_COUNT}
+_create_v257 = copy.deepcopy(_create_v252)
+del _create_v257["properties"]["server"]["properties"]["personality"]
 
 _update = {
     "type": "object",
@@ -120,6 +183,8 @@ _meta_item = {
 CREATE = compile_schema(_create)
 CREATE_V219 = compile_schema(_create_v219)
 CREATE_V237 = compile_schema(_create_v237)
+CREATE_V252 = compile_schema(_create_v252)
+CREATE_V257 = compile_schema(_create_v257)
 UPDATE = compile_schema(_update)
 UPDATE_V219 = compile_schema(_update_v219)
 REBOOT = compile_schema(_reboot)

@@ -22,20 +22,24 @@ uuid = {"type": "string",
         "pattern": r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
                    r"[0-9a-fA-F]{12}$"}
 
-non_negative_integer = {
-    "type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 0,
-    "maximum": 2147483647,
-}
+# Nova's positive_integer and non_negative_integer: no maximum (min_count and max_count are
+# bounded by the compute API's per-request limit instead).
+positive_integer = {"type": ["integer", "string"], "pattern": "^[0-9]*$", "minimum": 1,
+                    "minLength": 1}
 
-positive_integer = {
-    "type": ["integer", "string"], "pattern": "^[0-9]*$", "minimum": 1,
-    "maximum": 2147483647,
-}
+# Nova's flavor_param_positive / flavor_param_non_negative: bounded by the database's MAX_INT.
+flavor_param_positive = {"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 1,
+                         "maximum": 0x7FFFFFFF}
+flavor_param_non_negative = dict(flavor_param_positive, minimum=0)
+
+# Nova's server tag: 1-60 characters, no comma or slash; at most 50 per server.
+MAX_TAG_COUNT = 50
+tag = {"type": "string", "pattern": "^[^,/]*$", "minLength": 1, "maxLength": 60}
 
 boolean = {"type": ["boolean", "string"],
            "enum": [True, "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes",
-                    "y", "t", False, "False", "FALSE", "false", "0", "OFF", "Off", "off",
-                    "NO", "No", "no", "n", "f"]}
+                    False, "False", "FALSE", "false", "0", "OFF", "Off", "off",
+                    "NO", "No", "no"]}
 
 metadata = {
     "type": "object",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from cellgate.cloud.api.microversion import APIVersion
 from cellgate.cloud.api.views.common import isotime, links, microtime
@@ -17,7 +18,7 @@ _EXT_IPS = ("OS-EXT-IPS:type", "OS-EXT-IPS-MAC:mac_addr")
 def created(record: dict, admin_pass: str | None, base_url: str) -> dict:
     """The 202 body of POST /servers."""
     body = {"id": record["uuid"], "links": links(base_url, "servers", record["uuid"]),
-            "OS-DCF:diskConfig": "MANUAL",
+            "OS-DCF:diskConfig": disk_config(record),
             "security_groups": [{"name": n} for n in _group_names(record) or ["default"]]}
     if admin_pass is not None:
         body["adminPass"] = admin_pass
@@ -43,14 +44,17 @@ class ServerView:
     embedded_flavor: bool
     extended_attrs: bool
     host_status: bool
+    host_statuses: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def for_request(cls, base_url: str, version: APIVersion, is_admin: bool) -> ServerView:
-        """The view for a microversion and caller role."""
+    def for_request(cls, base_url: str, version: APIVersion, is_admin: bool,
+                    services: Iterable[dict] = ()) -> ServerView:
+        """The view for a microversion and caller role; ``services`` (nova-compute service
+        records) give ``host_status`` (admins, 2.16+)."""
         return cls(base_url=base_url, is_admin=is_admin, locked=version >= "2.9",
                    description=version >= "2.19", tags=version >= "2.26",
                    embedded_flavor=version >= "2.47", extended_attrs=version >= "2.3",
-                   host_status=version >= "2.16")
+                   host_status=version >= "2.16", host_statuses=host_statuses(services))
 
     def show(self, record: dict, extended: bool = True) -> dict:
         """GET /servers/{id} and /servers/detail items (extended) or the PUT answer (not)."""
@@ -81,7 +85,7 @@ class ServerView:
                 {"rel": "self", "href": f"{base_url}/compute/v2.1/servers/{uuid}"},
                 {"rel": "bookmark", "href": f"{base_url}/compute/servers/{uuid}"},
             ],
-            "OS-DCF:diskConfig": "MANUAL",
+            "OS-DCF:diskConfig": disk_config(record),
         }
         if status in _PROGRESS_STATUSES:
             body["progress"] = int(record.get("progress") or 0)
@@ -113,22 +117,45 @@ class ServerView:
             body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = record.get("node")
             body["OS-EXT-SRV-ATTR:instance_name"] = "instance-%s" % uuid[:8]
             if self.extended_attrs:
-                body["OS-EXT-SRV-ATTR:reservation_id"] = "r-%s" % uuid[:8]
-                body["OS-EXT-SRV-ATTR:launch_index"] = 0
-                body["OS-EXT-SRV-ATTR:hostname"] = _hostname(record["name"])
+                body["OS-EXT-SRV-ATTR:reservation_id"] = record.get("reservation_id")
+                body["OS-EXT-SRV-ATTR:launch_index"] = int(record.get("launch_index") or 0)
+                body["OS-EXT-SRV-ATTR:hostname"] = (record.get("hostname")
+                                                    or _hostname(record["name"]))
                 body["OS-EXT-SRV-ATTR:kernel_id"] = ""
                 body["OS-EXT-SRV-ATTR:ramdisk_id"] = ""
                 body["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda"
-                body["OS-EXT-SRV-ATTR:user_data"] = None
+                body["OS-EXT-SRV-ATTR:user_data"] = record.get("user_data")
             if self.host_status:
-                body["host_status"] = "UP" if host else ""
+                body["host_status"] = self.host_statuses.get(host, "") if host else ""
         return body
 
 
 def show(record: dict, base_url: str, version: APIVersion, is_admin: bool, *,
-         extended: bool = True) -> dict:
+         extended: bool = True, services: Iterable[dict] = ()) -> dict:
     """One server body (see ServerView.show)."""
-    return ServerView.for_request(base_url, version, is_admin).show(record, extended)
+    return ServerView.for_request(base_url, version, is_admin, services).show(record, extended)
+
+
+def host_statuses(services: Iterable[dict]) -> dict[str, str]:
+    """host -> Nova's host_status from its nova-compute service: DOWN if forced down,
+    MAINTENANCE if disabled, UP if reporting, else UNKNOWN (a host with no service: "")."""
+    statuses = {}
+    for service in services:
+        if service.get("binary", "nova-compute") != "nova-compute":
+            continue
+        if service.get("forced_down"):
+            status = "DOWN"
+        elif service.get("status") == "disabled":
+            status = "MAINTENANCE"
+        else:
+            status = "UP" if service.get("state") == "up" else "UNKNOWN"
+        statuses[service["host"]] = status
+    return statuses
+
+
+def disk_config(record: dict) -> str:
+    """``OS-DCF:diskConfig``: AUTO when the boot asked for it, else MANUAL (Nova's)."""
+    return "AUTO" if record.get("auto_disk_config") else "MANUAL"
 
 
 def _group_names(record: dict) -> list[str]:

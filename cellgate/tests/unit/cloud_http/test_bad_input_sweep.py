@@ -5,10 +5,12 @@ body shape."""
 
 from __future__ import annotations
 
+import collections
 import re
 import uuid
 
 import testtools
+from testtools.content import text_content
 
 from cellgate.cloud.api.request import MAX_BODY_BYTES
 from cellgate.cloud.api.routes import ROUTES
@@ -21,9 +23,56 @@ _BODIES = (b"{not json", b"[]", b'"text"', b"1", b"{}", b'{"server": []}',
            b'{"auth": {"identity": {"methods": "password"}}}', b"[" * 50000, b"\xff\xfe",
            b"NaN", b'{"a": 1e999}', b'{"server": {"name": "\\ud800"}}',
            b'{"flavor": ' * 5000 + b"1" + b"}" * 5000)
+_HUGE = "9" * 23
+# an image that does not exist: a body that passes every check still boots nothing
+_BOOT = '"name": "s", "flavorRef": "1", "networks": "none", "imageRef": "%s"' % uuid.uuid4()
+# Each body has one bad field (so that none boots a server): huge numbers, empty strings
+# for integers, wrong types, unknown fields, bad base64, non-UUID hints, bad block devices.
+_FIELD_BODIES = tuple(body.encode() for body in (
+    '{"server": {%s, "min_count": ""}}' % _BOOT,
+    '{"server": {%s, "max_count": ""}}' % _BOOT,
+    '{"server": {%s, "min_count": "%s"}}' % (_BOOT, _HUGE),
+    '{"server": {%s, "min_count": %s}}' % (_BOOT, _HUGE),
+    '{"server": {%s, "min_count": "2", "max_count": "1"}}' % _BOOT,
+    '{"server": {%s, "min_count": 1.5}}' % _BOOT,
+    '{"server": {%s, "user_data": "not base64!"}}' % _BOOT,
+    '{"server": {%s, "config_drive": "maybe"}}' % _BOOT,
+    '{"server": {%s, "tags": "t"}}' % _BOOT,
+    '{"server": {%s, "tags": ["a/b"]}}' % _BOOT,
+    '{"server": {%s, "personality": [{"path": "/p", "contents": "!"}]}}' % _BOOT,
+    '{"server": {%s, "block_device_mapping_v2": [{}]}}' % _BOOT,
+    '{"server": {%s, "block_device_mapping_v2": [{"boot_index": "x"}]}}' % _BOOT,
+    '{"server": {%s, "block_device_mapping_v2": [{"source_type": "volume", "uuid": "v",'
+    ' "destination_type": "volume", "boot_index": 0}]}}' % _BOOT,
+    '{"server": {%s, "bogus_field": 1}}' % _BOOT,
+    '{"server": {%s}, "os:scheduler_hints": {"group": "not-a-uuid"}}' % _BOOT,
+    '{"server": {%s}, "os:scheduler_hints": {"group": "%s"}}' % (_BOOT, uuid.uuid4()),
+    '{"server": {%s}, "os:scheduler_hints": "x"}' % _BOOT,
+    '{"flavor": {"name": "f", "ram": "", "vcpus": 1, "disk": 1}}',
+    '{"flavor": {"name": "f", "ram": "%s", "vcpus": 1, "disk": 1}}' % _HUGE,
+    '{"flavor": {"name": "f", "ram": %s, "vcpus": 1, "disk": 1}}' % _HUGE,
+    '{"flavor": {"name": "f", "ram": 1, "vcpus": "", "disk": "%s"}}' % _HUGE,
+    '{"flavor": {"name": "f", "ram": 1, "vcpus": 1, "disk": 1, "swap": ""}}',
+    '{"flavor": {"name": "f", "ram": [], "vcpus": 1, "disk": 1}}',
+    '{"flavor": {"name": "f", "ram": 1, "vcpus": 1, "disk": 1, "rxtx_factor": "%s"}}'
+    % ("9" * 400),
+    '{"flavor": {"name": "f", "ram": 1, "vcpus": 1, "disk": 1, "bogus": 1}}',
+    '{"server": {"name": ["x"]}}',
+    '{"metadata": {"k": 1}}',
+    '{"meta": {"k": "%s"}}' % ("v" * 300),
+))
+_BODIES += _FIELD_BODIES
 _QUERIES = ("limit=x", "limit=-5", "marker=nope", "sort_dir=up", "sort_key=bogus",
             "changes-since=not-a-date", "minRam=abc", "minDisk=-1", "is_public=perhaps",
-            "all_tenants=maybe", "status=NOPE", "name=%28unclosed")
+            "all_tenants=maybe", "status=NOPE", "name=%28unclosed",
+            # huge numbers, empty integers, extreme timestamps, regexes, unknown fields
+            f"limit={_HUGE}", f"minRam={_HUGE}", f"minDisk={_HUGE}", "limit=", "minRam=",
+            "changes-since=9999-12-31T23:59:59-23:59",
+            "changes-since=0001-01-01T00:00:00%2B23:59",
+            "changes-since=", "changes-since=99999-01-01T00:00:00Z", "name=%28a%2B%29%2B%24",
+            "name=%28x%29%5C1", "name=", "ip=%28a%2B%29%2B%24", "ip=%5B", "reservation_id=%5B",
+            "tags=", "not-tags-any=a,b", "status=", "deleted=maybe", "bogus_field=1",
+            "sort_key=", "marker=", f"hypervisor_hostname_pattern={_HUGE}", "with_servers=x")
 
 
 class BadInputSweepTest(testtools.TestCase):
@@ -36,6 +85,7 @@ class BadInputSweepTest(testtools.TestCase):
                        "networks": "none"}})
         self.server_id = resp.get_json()["server"]["id"]
         self.calls = 0
+        self.statuses: collections.Counter = collections.Counter()
 
     def _paths(self, rule: str) -> list[str]:
         values = {
@@ -57,6 +107,7 @@ class BadInputSweepTest(testtools.TestCase):
         self.calls += 1
         what = what if len(what) < 200 else what[:200] + "..."
         status = resp.status_code
+        self.statuses[status] += 1
         self.assertLess(status, 500, f"{what} -> {status}: {resp.get_data(as_text=True)}")
         if status < 400 or resp.request.method == "HEAD":  # HEAD answers carry no body
             return
@@ -101,4 +152,7 @@ class BadInputSweepTest(testtools.TestCase):
                     self._check(resp, f"{method} {rule}")
                     if rule != "/":  # /flavors/detail also reads as /flavors/<id>: 404
                         self.assertIn(resp.status_code, (400, 404, 405), f"{method} {rule}")
+        self.addDetail("histogram", text_content(
+            f"{self.calls} requests; status histogram {dict(sorted(self.statuses.items()))}"))
         self.assertGreater(self.calls, 1000)
+        self.assertEqual(self.calls, sum(self.statuses.values()))

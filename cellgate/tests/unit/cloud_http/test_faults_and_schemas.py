@@ -60,7 +60,7 @@ class SchemaTest(testtools.TestCase):
                                                                "vcpus": 1, "disk": 0}})
         self.assertEqual(400, error.status)
         self.assertEqual("Invalid input for field/attribute ram. Value: x. 'x' does not match "
-                         "'^[0-9]*$'", error.message)
+                         "'^[0-9]+$'", error.message)
 
     def test_missing_required(self):
         error = self._error(server_schemas.CREATE_V237, {"server": {

@@ -1,0 +1,68 @@
+"""Checks of the POST /servers fields this cloud has no service behind (block devices,
+scheduler hints, personality files): each is either honoured as far as the fake can or
+refused with the error Nova gives when the thing it names does not exist. Nothing is
+accepted and dropped."""
+
+from __future__ import annotations
+
+import base64
+
+from cellgate.cloud.api.errors import HTTPError
+
+# Nova's default quota limits on injected (personality) files, below 2.57.
+MAX_INJECTED_FILES = 5
+MAX_INJECTED_FILE_PATH = 255
+MAX_INJECTED_FILE_BYTES = 10240
+
+_BAD_BOOT = ("Block Device Mapping is Invalid: Boot sequence for the instance and "
+             "image/block device mapping combination is not valid.")
+
+
+def boot_image(spec: dict) -> str:
+    """The image a boot request boots from: ``imageRef``, or the ``image`` -> ``local``
+    mapping of ``block_device_mapping_v2`` with boot index 0. There are no volumes here, so
+    a volume or snapshot is Nova's 400 for one that does not exist, and a volume to create
+    (``blank``/``image`` -> ``volume``) or a local blank disk is refused as Nova refuses a
+    mapping it cannot boot; an image mapping other than the boot image likewise."""
+    image_ref = spec.get("imageRef") or ""
+    for bdm in spec.get("block_device_mapping_v2") or ():
+        source = bdm.get("source_type")
+        ident = bdm.get("uuid") or bdm.get("volume_id") or bdm.get("snapshot_id") or ""
+        if source == "volume" or bdm.get("volume_id"):
+            raise HTTPError(400, "Volume %s could not be found." % ident)
+        if source == "snapshot" or bdm.get("snapshot_id"):
+            raise HTTPError(400, "Snapshot %s could not be found." % ident)
+        boot = str(bdm.get("boot_index")) == "0"
+        if source != "image" or bdm.get("destination_type") != "local" or not boot:
+            raise HTTPError(400, _BAD_BOOT)
+        if image_ref and ident and ident != image_ref:
+            raise HTTPError(400, _BAD_BOOT)
+        image_ref = image_ref or ident
+    if not image_ref:
+        raise HTTPError(400, _BAD_BOOT)
+    return image_ref
+
+
+def check_scheduler_hints(body: dict) -> None:
+    """There are no server groups here: a ``group`` hint (a UUID, the schema checked that)
+    names an unknown group, Nova's 400."""
+    hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
+    group = hints.get("group")
+    if group:
+        raise HTTPError(400, "Instance group %s could not be found."
+                        % (group[0] if isinstance(group, list) else group))
+
+
+def check_personality(files: list[dict] | None) -> None:
+    """Personality files (below 2.57) within Nova's default injected-file quotas (403 over
+    them); this cloud has no disk to write them to, so they are checked and not kept."""
+    files = files or []
+    if len(files) > MAX_INJECTED_FILES:
+        raise HTTPError(403, "Personality file limit exceeded")
+    for item in files:
+        if len(item.get("path") or "") > MAX_INJECTED_FILE_PATH:
+            raise HTTPError(403, "Personality file path exceeds maximum %d"
+                            % MAX_INJECTED_FILE_PATH)
+        if len(base64.b64decode(item.get("contents") or "")) > MAX_INJECTED_FILE_BYTES:
+            raise HTTPError(403, "Personality file content exceeds maximum %d"
+                            % MAX_INJECTED_FILE_BYTES)

@@ -150,8 +150,10 @@ def _add_config(sub: argparse._SubParsersAction) -> None:
     check.add_argument("file", help="the harness config to check")
     check.set_defaults(func=_run_config_check)
     gen = _command(csub, "generate", "write a config for a cloud from a clouds.yaml",
-                   "Discovers images, flavors, the microversion range and whether hosts offer "
-                   "dedicated CPUs (a probe boot) from the live cloud.")
+                   "Discovers images, flavors, the microversion range, whether hosts offer "
+                   "dedicated CPUs (a probe boot) and each compute host's cell (the cloud's "
+                   "/cellgate/v1/cells route, or --host-cell/--host-cell-regex) from the live "
+                   "cloud.")
     gen.add_argument("--clouds-yaml", required=True, help="clouds.yaml holding the entries below")
     gen.add_argument("--admin-cloud", required=True, help="clouds.yaml entry of an admin account")
     gen.add_argument("--member-cloud", required=True,
@@ -173,6 +175,12 @@ def _add_config(sub: argparse._SubParsersAction) -> None:
                      help="[compute-feature-enabled] cpu_pinning: whether hosts offer dedicated "
                           "CPUs (default: probe: boot a temporary hw:cpu_policy=dedicated flavor "
                           "as admin, true if it goes ACTIVE, false if ERROR)")
+    gen.add_argument("--host-cell", action="append", default=[], metavar="HOST=CELL",
+                     help="the cell of one compute host, for [cells] host_cells (repeatable; "
+                          "wins over the cloud's /cellgate/v1/cells route; default: none)")
+    gen.add_argument("--host-cell-regex", default=None, metavar="REGEX",
+                     help=r"a regex whose first group names the cell of a nova-compute host, "
+                          r"e.g. '^(cell\d+)-' (default: none)")
     gen.add_argument("-o", "--output", required=True, help="where to write the config")
     gen.set_defaults(func=_run_config_generate)
 
@@ -191,7 +199,9 @@ def _run_config_generate(args: argparse.Namespace) -> int:
                                member_peer_cloud=args.member_peer_cloud,
                                alt_cloud=args.alt_cloud, cells=args.cells, output=args.output,
                                build_timeout=args.build_timeout,
-                               build_interval=args.build_interval, cpu_pinning=args.cpu_pinning)
+                               build_interval=args.build_interval, cpu_pinning=args.cpu_pinning,
+                               host_cell_pairs=args.host_cell,
+                               host_cell_regex=args.host_cell_regex)
 
 
 def _add_skiplist(sub: argparse._SubParsersAction) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from cellgate.errors import CellgateError
 from cellgate.harness.config_generate import discover_cloud_settings, render_config
+from cellgate.harness.host_cells import discover_host_cells
 from cellgate.lib.credentials import Credentials
 
 ADMIN_CLOUD = "cellgate-admin"
@@ -28,12 +29,15 @@ def write_reference_config(*, path: str | Path, cloud: Any, cell_count: int,
 
     `cell_count` 0 means a non-cells topology; `features` overrides the
     `[compute-feature-enabled]` defaults; `build_timeout` (seconds) the default timeout.
+    `[cells] host_cells` is asked of the running cloud (its `/cellgate/v1/cells` route),
+    never read from its files.
     """
     admin = Credentials.from_clouds_yaml(str(cloud.clouds_yaml), ADMIN_CLOUD)
     settings = discover_cloud_settings(admin)
     text = render_config(clouds_yaml=str(cloud.clouds_yaml), roles=ROLE_CLOUDS,
                          uri_v3=cloud.identity_url, region="RegionOne", settings=settings,
                          cells=cell_count, features=features,
+                         host_cells=discover_host_cells(admin),
                          resolved_file=str(resolved_file) if resolved_file else None,
                          **({"build_timeout": build_timeout} if build_timeout else {}))
     path = Path(path)

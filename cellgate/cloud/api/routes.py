@@ -8,6 +8,7 @@ from collections.abc import Callable
 from werkzeug.routing import Map, Rule
 
 from cellgate.cloud.api.handlers import (
+    cells,
     extra_specs,
     flavor_access,
     flavors,
@@ -74,6 +75,8 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     (f"{C}/os-hypervisors", {"GET": hypervisors.index}),
     (f"{C}/os-hypervisors/detail", {"GET": hypervisors.detail}),
     (f"{C}/os-hypervisors/<hypervisor_id>", {"GET": hypervisors.show}),
+    # cellgate's own admin extension: which cell each compute host belongs to
+    ("/cellgate/v1/cells", {"GET": cells.index}),
     # image
     ("/image/v2/images", {"GET": images.index}),
     ("/image/v2/images/<image_id>", {"GET": images.show}),

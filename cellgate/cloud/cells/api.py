@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from cellgate.cloud.cells.router import CellRouter
@@ -205,6 +206,16 @@ class ApiCellService:
             if not self._reschedule(instance, payload.get("request_id"), tried, attempts):
                 self._mark_deleted(instance.uuid)
             return
+        action = (self.store.actions.get(instance.uuid, payload["request_id"])
+                  if payload.get("request_id") else None)
+        if action is not None and not action["events"]:
+            # no host ever tried it: Nova's conductor records the scheduling failure
+            now = time.time()
+            self.store.actions.add_event(
+                instance_uuid=instance.uuid, request_id=payload["request_id"],
+                event="conductor_schedule_and_build_instances", start_time=now,
+                finish_time=now, result="Error", host=None, traceback=payload["reason"],
+                details=payload["reason"])
         self.router.cast(tried[-1], "bury_instance", {"instance": payload["instance"],
                                                       "reason": payload["reason"]})
 

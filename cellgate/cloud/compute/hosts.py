@@ -77,6 +77,13 @@ class HostMethods:
                 return service
         raise exc.NotFound(f"Could not find binary {binary} on host {host}.")
 
+    def list_cells(self, ctx: RequestContext) -> list[Record]:
+        """``[{name, hosts}]``: every cell that reported hosts, with its host names sorted."""
+        cells: dict[str, list[str]] = {}
+        for host in self.store.capacity.hosts():
+            cells.setdefault(host["cell_name"], []).append(host["host"])
+        return [{"name": name, "hosts": sorted(hosts)} for name, hosts in sorted(cells.items())]
+
     def list_hypervisors(self, ctx: RequestContext) -> list[Record]:
         """Hypervisor records ``{id, uuid, hypervisor_hostname, host, state, status, vcpus,
         vcpus_used, memory_mb, memory_mb_used, local_gb, local_gb_used, free_ram_mb,

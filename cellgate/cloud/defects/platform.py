@@ -14,7 +14,7 @@ HOSTS = r"^cellgate\.tests\.api\.hosts\."
 IDENTITY = r"^cellgate\.tests\.api\.identity\."
 IMAGES = r"^cellgate\.tests\.api\.images\."
 VERSIONS = r"^cellgate\.tests\.api\.versions\."
-CELLS = r"^cellgate\.tests\.(scenario\.cells|api\.hosts)\."
+CELLS = r"^cellgate\.tests\.(scenario\.(cells|flavors)|api\.hosts)\."
 RBAC = r"^cellgate\.tests\.api\.(servers\.test_servers_rbac|flavors\.test_flavors_admin)\."
 
 
@@ -140,8 +140,8 @@ def _builds_first_cell(cloud: Any) -> None:
 
     def make(real):
         def rank(hosts, cells, flavor, zone, exclude=()):
-            excluded = set(exclude)
-            return [cell for cell in cells if cell not in excluded]
+            # The first cell only, whatever it can take; once it failed, no other cell.
+            return [cells[0]] if cells and cells[0] not in set(exclude) else []
         return rank
     wrap(scheduler, "rank", make)
 
@@ -178,6 +178,7 @@ DEFECTS = (
            "a microversion above the maximum is served as the maximum instead of a 406",
            _version_above_max_served, VERSIONS),
     Defect("builds-first-cell", "cells",
-           "the API cell sends every build to the first cell, whatever its capacity",
+           "the API cell sends every build to the first cell, whatever it can take, and never "
+           "reschedules to another",
            _builds_first_cell, CELLS, job="cells-multi"),
 )

@@ -181,6 +181,9 @@ def _add_config(sub: argparse._SubParsersAction) -> None:
     gen.add_argument("--host-cell-regex", default=None, metavar="REGEX",
                      help=r"a regex whose first group names the cell of a nova-compute host, "
                           r"e.g. '^(cell\d+)-' (default: none)")
+    gen.add_argument("--feature", action="append", default=[], metavar="NAME=BOOL",
+                     help="set a [compute-feature-enabled] flag the cloud cannot be asked about, "
+                          "e.g. resize=true (repeatable; default: the flag's default)")
     gen.add_argument("-o", "--output", required=True, help="where to write the config")
     gen.set_defaults(func=_run_config_generate)
 
@@ -201,7 +204,8 @@ def _run_config_generate(args: argparse.Namespace) -> int:
                                build_timeout=args.build_timeout,
                                build_interval=args.build_interval, cpu_pinning=args.cpu_pinning,
                                host_cell_pairs=args.host_cell,
-                               host_cell_regex=args.host_cell_regex)
+                               host_cell_regex=args.host_cell_regex,
+                               feature_pairs=args.feature)
 
 
 def _add_skiplist(sub: argparse._SubParsersAction) -> None:

@@ -199,19 +199,34 @@ def render_config(*, clouds_yaml: str, roles: Mapping[str, str | None], uri_v3: 
     return text.getvalue()
 
 
+def parse_feature_pairs(pairs: Sequence[str]) -> dict[str, bool]:
+    """`["resize=true", ...]` -> `{"resize": True}`; a malformed pair is a ConfigError."""
+    features: dict[str, bool] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        state = configparser.ConfigParser.BOOLEAN_STATES.get(value.strip().lower())
+        if not sep or not name.strip() or state is None:
+            raise ConfigError(f"--feature {pair!r}: give NAME=BOOL, e.g. resize=true")
+        features[name.strip()] = state
+    return features
+
+
 def run_config_generate(*, clouds_yaml: str, admin_cloud: str, member_cloud: str,
                         member_peer_cloud: str | None, alt_cloud: str | None, cells: int,
                         output: str, build_timeout: float = 300.0, build_interval: float = 1.0,
                         cpu_pinning: bool | None = None, out: TextIO | None = None,
                         host_cell_pairs: Sequence[str] = (),
-                        host_cell_regex: str | None = None) -> int:
+                        host_cell_regex: str | None = None,
+                        feature_pairs: Sequence[str] = ()) -> int:
     """Discover the cloud named in `clouds_yaml` and write a config to `output` (exit code 0).
 
     `build_timeout`/`build_interval` default to Tempest's (a real cloud builds in seconds, not
     milliseconds); `cpu_pinning` None means find it out with `probe_cpu_pinning`;
-    `host_cell_pairs`/`host_cell_regex` say which cell each host is in (see `host_cells`).
+    `host_cell_pairs`/`host_cell_regex` say which cell each host is in (see `host_cells`);
+    `feature_pairs` (`NAME=BOOL`) set flags that cannot be discovered, such as `resize`.
     """
     out = out or sys.stdout
+    features = parse_feature_pairs(feature_pairs)
     if cells < 0:
         raise ConfigError(f"--cells {cells}: the number of child cells cannot be negative")
     clouds_yaml = os.path.abspath(clouds_yaml)
@@ -231,7 +246,7 @@ def run_config_generate(*, clouds_yaml: str, admin_cloud: str, member_cloud: str
                                         build_interval=build_interval)
     text = render_config(clouds_yaml=clouds_yaml, roles=roles, uri_v3=admin.identity_v3_url,
                          region=admin.region, settings=settings, cells=cells,
-                         features={"cpu_pinning": bool(cpu_pinning)},
+                         features={"cpu_pinning": bool(cpu_pinning), **features},
                          build_timeout=build_timeout, build_interval=build_interval,
                          host_cells=host_cells)
     directory = os.path.dirname(os.path.abspath(output))

@@ -3,7 +3,8 @@
 For a job: load the job and its skiplist, list the suite, select the job's tests, resolve the
 skiplist, start the job's topology as a reference cloud on a free loopback port, write the
 harness config, run the selection with stestr in parallel (printing each result as it arrives),
-keep `results.subunit`, write `summary.json` and print a readable summary.
+keep `results.subunit` and its JUnit XML twin `results.xml`, write `summary.json` and print a
+readable summary.
 
 With `--config FILE` the same suite runs against the cloud that config describes; nothing is
 started.
@@ -30,6 +31,7 @@ import testtools
 
 from cellgate.errors import CellgateError
 from cellgate.harness.jobs import DEFAULT_TEST_FILTER, GateJob, find_job, load_job
+from cellgate.harness.junit import JUNIT_NAME, write_junit
 from cellgate.harness.listed import fold_listed_outcomes, now_passing_entries
 from cellgate.harness.runner import run_tests
 from cellgate.harness.skiplist import (
@@ -54,8 +56,8 @@ RESOLVED_NAME = "resolved-skips.json"
 SUMMARY_NAME = "summary.json"
 STATE_DIR_NAME = "cloud-state"
 # files of a previous run in the output folder that must not be mistaken for this run's
-_STALE = ("results.subunit", SUMMARY_NAME, RESOLVED_NAME, CONFIG_NAME, "selected-tests.txt",
-          "stestr.log")
+_STALE = ("results.subunit", JUNIT_NAME, SUMMARY_NAME, RESOLVED_NAME, CONFIG_NAME,
+          "selected-tests.txt", "stestr.log")
 
 
 class GateError(CellgateError):
@@ -185,8 +187,8 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
     `run_listed` runs the tests the skiplist lists as well; they still count as skipped by
     list (the vote is unchanged) and the summary names the entries that now pass.
 
-    Writes `results.subunit`, `summary.json`, the config and the resolved skips to `output`
-    (default `gate-output/<job>/`). Raises CellgateError when the gate cannot run.
+    Writes `results.subunit`, `results.xml` (JUnit), `summary.json`, the config and the resolved
+    skips to `output` (default `gate-output/<job>/`). Raises CellgateError when the gate cannot run.
     """
     out = out or sys.stdout
     if output is not None:  # a run that stops early must not leave an old summary behind
@@ -250,6 +252,7 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
                                            encoding="utf-8")
     out.write(format_summary(summary))
     stream = output_dir / "results.subunit"
+    junit = write_junit(stream) if stream.exists() else None
     out.write(f"results: {output_dir / SUMMARY_NAME}"
-              + (f", {stream}" if stream.exists() else "") + "\n")
+              + (f", {stream}, {junit}" if junit else "") + "\n")
     return int(summary["exit_code"])

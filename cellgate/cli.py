@@ -112,6 +112,10 @@ def _add_gate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--run-listed", action="store_true",
                    help="run the listed tests too (they still count as skipped by list) and "
                         "report the skiplist entries that now pass")
+    p.add_argument("--store", default=None, metavar="URL",
+                   help="results store (subunit2sql schema) to append the run to, any "
+                        "SQLAlchemy URL (default: sqlite results.db in the output folder; "
+                        "'none': do not store)")
     p.set_defaults(func=_run_gate)
 
 
@@ -121,7 +125,7 @@ def _run_gate(args: argparse.Namespace) -> int:
     return run_gate(job=args.job, job_file=args.job_file, config=args.config,
                     output=args.output, concurrency=args.concurrency,
                     test_filter=args.filter, skiplist=args.skiplist,
-                    run_listed=args.run_listed)
+                    run_listed=args.run_listed, store=args.store)
 
 
 def _add_config(sub: argparse._SubParsersAction) -> None:

@@ -33,6 +33,8 @@ from cellgate.errors import CellgateError
 from cellgate.harness.jobs import DEFAULT_TEST_FILTER, GateJob, find_job, load_job
 from cellgate.harness.junit import JUNIT_NAME, write_junit
 from cellgate.harness.listed import fold_listed_outcomes, now_passing_entries
+from cellgate.harness.provenance import current_commit
+from cellgate.harness.results_store import append_run, default_store_url, open_store
 from cellgate.harness.runner import run_tests
 from cellgate.harness.skiplist import (
     Skiplist,
@@ -181,11 +183,15 @@ def _run_on_reference_cloud(gate_job: GateJob, topology: Any, *, config_path: Pa
 def run_gate(*, job: str | None = None, job_file: str | None = None, config: str | None = None,
              output: str | None = None, concurrency: int | None = None,
              test_filter: str | None = None, skiplist: str | None = None,
-             run_listed: bool = False, out: TextIO | None = None) -> int:
+             run_listed: bool = False, store: str | None = None,
+             out: TextIO | None = None) -> int:
     """Run the gate for one job (or against one existing cloud) and return the exit code.
 
     `run_listed` runs the tests the skiplist lists as well; they still count as skipped by
     list (the vote is unchanged) and the summary names the entries that now pass.
+
+    The run is appended to the results store at `store` (a SQLAlchemy URL; default
+    `results.db` in the output folder; `none`: no store).
 
     Writes `results.subunit`, `results.xml` (JUnit), `summary.json`, the config and the resolved
     skips to `output` (default `gate-output/<job>/`). Raises CellgateError when the gate cannot run.
@@ -208,6 +214,9 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
 
     output_dir = Path(output or Path("gate-output") / gate_job.name).resolve()
     _prepare_output(output_dir)
+    store_url = None if store == "none" else store or default_store_url(output_dir)
+    if store_url:
+        open_store(store_url).dispose()  # a bad URL fails before the slow run
     config_path = output_dir / CONFIG_NAME
     all_tests = list_tests(cwd=output_dir, env=None)
     if the_skiplist is not None:
@@ -247,12 +256,17 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
                                    if gate_job.skiplist else None,
                                    "selected": len(selected), "concurrency": workers,
                                    "test_filter": test_filter,
+                                   "target": external.identity.uri_v3 if external
+                                   else f"reference cloud ({gate_job.topology})",
                                    "run_listed": run_listed, **extra})
     (output_dir / SUMMARY_NAME).write_text(json.dumps(summary, indent=2) + "\n",
                                            encoding="utf-8")
     out.write(format_summary(summary))
     stream = output_dir / "results.subunit"
     junit = write_junit(stream) if stream.exists() else None
+    if store_url:
+        append_run(store_url, summary, commit=current_commit(), artifacts=str(output_dir))
+        out.write(f"results store: {store_url}\n")
     out.write(f"results: {output_dir / SUMMARY_NAME}"
               + (f", {stream}, {junit}" if junit else "") + "\n")
     return int(summary["exit_code"])

@@ -207,7 +207,12 @@ def _add_parity(sub: argparse._SubParsersAction) -> None:
                  "passing on every job.",
                  epilog="exit codes:\n  0  every voting job passed\n  1  a voting job failed\n"
                         "  2  a result folder holds no summary.json")
-    p.add_argument("results", nargs="+", help="gate output folders (each holds summary.json)")
+    p.add_argument("results", nargs="*", help="gate output folders (each holds summary.json)")
+    p.add_argument("--store", action="append", default=[], metavar="URL",
+                   help="results store (SQLAlchemy URL) whose runs to read; repeatable")
+    p.add_argument("--last", type=int, default=10, metavar="N",
+                   help="runs of each job in the trend, regressions and flakiness (default 10)")
+    p.add_argument("--baseline", default="nocells", help="the flat baseline job (default nocells)")
     p.add_argument("--json", default="parity.json", help="machine-readable report path")
     p.add_argument("--html", default="parity.html", help="human-readable page path")
     p.set_defaults(func=_run_parity)
@@ -216,7 +221,8 @@ def _add_parity(sub: argparse._SubParsersAction) -> None:
 def _run_parity(args: argparse.Namespace) -> int:
     from cellgate.harness.parity import run_parity
 
-    return run_parity(results=args.results, json_path=args.json, html_path=args.html)
+    return run_parity(results=args.results, json_path=args.json, html_path=args.html,
+                      stores=args.store, baseline=args.baseline, trend_runs=args.last)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,8 @@ from cellgate.errors import CellgateError
 
 GATE_EXIT_CODES = """exit codes:
   0  no test failed and at least one passed
-  1  a test failed, nothing ran, or everything was skipped (non-voting jobs too)
+  1  a test failed, nothing ran, or everything was skipped (non-voting jobs too);
+     with --strict also a stale skiplist entry (its tests all pass now)
   2  the gate could not run: unknown job, bad job file or skiplist, a test module that
      does not import, a cloud that fails to start or cannot be reached"""
 
@@ -112,6 +113,9 @@ def _add_gate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--run-listed", action="store_true",
                    help="run the listed tests too (they still count as skipped by list) and "
                         "report the skiplist entries that now pass")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 1) on a stale skiplist entry, one whose tests all pass "
+                        "now (implies --run-listed)")
     p.add_argument("--store", default=None, metavar="URL",
                    help="results store (subunit2sql schema) to append the run to, any "
                         "SQLAlchemy URL (default: sqlite results.db in the output folder; "
@@ -125,7 +129,7 @@ def _run_gate(args: argparse.Namespace) -> int:
     return run_gate(job=args.job, job_file=args.job_file, config=args.config,
                     output=args.output, concurrency=args.concurrency,
                     test_filter=args.filter, skiplist=args.skiplist,
-                    run_listed=args.run_listed, store=args.store)
+                    run_listed=args.run_listed, store=args.store, strict=args.strict)
 
 
 def _add_config(sub: argparse._SubParsersAction) -> None:

@@ -32,7 +32,7 @@ import testtools
 from cellgate.errors import CellgateError
 from cellgate.harness.jobs import DEFAULT_TEST_FILTER, GateJob, find_job, load_job
 from cellgate.harness.junit import JUNIT_NAME, write_junit
-from cellgate.harness.listed import fold_listed_outcomes, now_passing_entries
+from cellgate.harness.listed import fail_on_stale, fold_listed_outcomes, now_passing_entries
 from cellgate.harness.provenance import current_commit
 from cellgate.harness.results_store import append_run, default_store_url, open_store
 from cellgate.harness.runner import run_tests
@@ -183,12 +183,13 @@ def _run_on_reference_cloud(gate_job: GateJob, topology: Any, *, config_path: Pa
 def run_gate(*, job: str | None = None, job_file: str | None = None, config: str | None = None,
              output: str | None = None, concurrency: int | None = None,
              test_filter: str | None = None, skiplist: str | None = None,
-             run_listed: bool = False, store: str | None = None,
+             run_listed: bool = False, store: str | None = None, strict: bool = False,
              out: TextIO | None = None) -> int:
     """Run the gate for one job (or against one existing cloud) and return the exit code.
 
     `run_listed` runs the tests the skiplist lists as well; they still count as skipped by
-    list (the vote is unchanged) and the summary names the entries that now pass.
+    list (the vote is unchanged) and the summary names the entries that now pass. `strict`
+    implies `run_listed` and fails the run (exit 1) when such a stale entry exists.
 
     The run is appended to the results store at `store` (a SQLAlchemy URL; default
     `results.db` in the output folder; `none`: no store).
@@ -197,6 +198,7 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
     skips to `output` (default `gate-output/<job>/`). Raises CellgateError when the gate cannot run.
     """
     out = out or sys.stdout
+    run_listed = run_listed or strict
     if output is not None:  # a run that stops early must not leave an old summary behind
         _prepare_output(Path(output).resolve())
     gate_job = _select_job(job=job, job_file=job_file, config=config, skiplist=skiplist)
@@ -259,6 +261,8 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
                                    "target": external.identity.uri_v3 if external
                                    else f"reference cloud ({gate_job.topology})",
                                    "run_listed": run_listed, **extra})
+    if strict:
+        summary = fail_on_stale(summary)
     (output_dir / SUMMARY_NAME).write_text(json.dumps(summary, indent=2) + "\n",
                                            encoding="utf-8")
     out.write(format_summary(summary))

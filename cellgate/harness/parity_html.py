@@ -122,20 +122,36 @@ def _baseline(report: dict[str, Any]) -> str:
             _ratio_cell(report["baseline_parity"][job]["per_area"].get(area)) for job in jobs)
         + "</tr>" for area in areas)
     total = "".join(_ratio_cell(report["baseline_parity"][job]) for job in jobs)
-    missing = "".join(
-        f'<tr><td>{esc(job)}</td><td class="area"><code>{esc(t["id"])}</code></td>'
-        f'<td class="{_STATUS_CSS.get(t["status"], "none")}">{esc(t["status"])}</td>'
-        f'<td class="area">{esc(t.get("skip_reason", ""))} '
-        f'{_bug(t.get("bug")) if t.get("bug") else ""}</td></tr>'
-        for job, p in report["baseline_parity"].items() for t in p["not_passing"])
-    listing = ('<table><tr><th>job</th><th class="area">test passing in the baseline</th>'
-               f'<th>status</th><th class="area">why</th></tr>{missing}</table>'
-               if missing else "<p>Every test that passes in the baseline passes in every "
-               "job.</p>")
+    listing = _listing(
+        ["job", "<test passing in the baseline", "status", "<why"],
+        [[esc(job), f'<code>{esc(t["id"])}</code>',
+          (_STATUS_CSS.get(t["status"], "none"), esc(t["status"])),
+          f'{esc(t.get("skip_reason", ""))} {_bug(t.get("bug")) if t.get("bug") else ""}']
+         for job, p in report["baseline_parity"].items() for t in p["not_passing"]],
+        "Every test that passes in the baseline passes in every job.")
     return (f"<h2>Parity against the baseline ({esc(report['baseline'])})</h2>"
             "<p>Of the tests that pass in the baseline, the share that also pass in each job.</p>"
             f'<table><tr><th class="area">area</th>{"".join(f"<th>{esc(j)}</th>" for j in jobs)}'
             f'</tr>{rows}<tr><th class="area">all areas</th>{total}</tr></table>{listing}')
+
+
+def _listing(head: list[str], rows: list[list[Any]], empty: str) -> str:
+    """A table of ready-made HTML cells (a `(css, html)` pair sets the cell's class); a header
+    starting with `<` is left-aligned, and so is its column. `empty` when there is no row."""
+    if not rows:
+        return f"<p>{esc(empty)}</p>"
+    left = [name.startswith("<") for name in head]
+
+    def cell(value: Any, is_left: bool) -> str:
+        css, text = value if isinstance(value, tuple) else ("area" if is_left else "", value)
+        return f'<td class="{css}">{text}</td>' if css else f"<td>{text}</td>"
+
+    header = "".join(f'<th class="area">{esc(n[1:])}</th>' if is_left else f"<th>{esc(n)}</th>"
+                     for n, is_left in zip(head, left, strict=True))
+    body = "".join("<tr>" + "".join(cell(v, is_left) for v, is_left in zip(row, left, strict=True))
+                   + "</tr>"
+                   for row in rows)
+    return f"<table><tr>{header}</tr>{body}</table>"
 
 
 def _ratio_cell(part: dict[str, Any] | None) -> str:
@@ -156,15 +172,12 @@ def _skiplists(report: dict[str, Any]) -> str:
                     f'<td class="area">{areas or "-"}</td>'
                     f'<td class="area"><small>{esc(str(coverage["skiplist"] or "-"))}'
                     "</small></td></tr>")
-    entries = "".join(
-        f'<tr><td>{esc(job)}</td><td class="area">{esc(str(e["reason"]))}'
-        f'{_STALE if e["stale"] else ""}'
-        f'</td><td class="area">{_bug(e["bug"])}</td><td>{esc(", ".join(e["areas"]))}</td>'
-        f'<td>{len(e["tests"])}</td></tr>'
-        for job, coverage in report["skiplist_coverage"].items() for e in coverage["entries"])
-    table = ('<table><tr><th>job</th><th class="area">reason</th><th class="area">bug</th>'
-             f"<th>areas</th><th>tests</th></tr>{entries}</table>" if entries
-             else "<p>No skiplist entry hides a test.</p>")
+    table = _listing(
+        ["job", "<reason", "<bug", "areas", "tests"],
+        [[esc(job), esc(str(e["reason"])) + (_STALE if e["stale"] else ""), _bug(e["bug"]),
+          esc(", ".join(e["areas"])), str(len(e["tests"]))]
+         for job, coverage in report["skiplist_coverage"].items() for e in coverage["entries"]],
+        "No skiplist entry hides a test.")
     return ("<h2>Skiplist coverage</h2><p>The share of each job's suite its skiplist hides.</p>"
             '<table><tr><th>job</th><th>hidden</th><th class="area">per area</th>'
             f'<th class="area">skiplist</th></tr>{"".join(rows)}</table>{table}')

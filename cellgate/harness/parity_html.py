@@ -19,6 +19,7 @@ text-align:center;vertical-align:top}.area{text-align:left}.ok{background:#d9f2d
 .bad{background:#f7d4d4}.skip{background:#fff3cd}.none{color:#999}small{color:#555}
 .banner{padding:.6em 1em;border-radius:4px;font-size:1.15em;margin:.5em 0}
 .banner.bad{border:1px solid #c33}.banner.ok{border:1px solid #393}
+.banner.skip{border:1px solid #e0a000}
 .partial{background:#ffe8b3;border:1px solid #e0a000;padding:.4em 1em;margin:.3em 0}
 .tag{display:inline-block;padding:0 .4em;border-radius:3px;font-size:.85em;font-weight:bold}
 .tag.reg{background:#c33;color:#fff}.tag.part{background:#e0a000;color:#fff}
@@ -67,9 +68,10 @@ def _verdict(report: dict[str, Any]) -> str:
                 for job, p in report["baseline_parity"].items()]
     against = (f"; parity against {esc(report['baseline'])}: {', '.join(parities)}"
                if parities else "")
-    css = "bad" if failures else "ok"
+    partial = [job["job"] for job in report["jobs"] if job["partial"]]
+    css = "bad" if failures else ("skip" if partial else "ok")
     what = (f"{failures} failing test(s), {regressions} regression(s)" if failures
-            else "no failures")
+            else "no failures" + (f" in {len(partial)} partial run(s)" if partial else ""))
     lines = [f'<div class="banner {css}"><b>{what}</b>{against}; '
              f"{report['tests_passing_everywhere']} of {report['tests_total']} tests pass on "
              f"every job (parity {_percent(report['parity_ratio'])})</div>"]

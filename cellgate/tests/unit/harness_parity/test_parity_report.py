@@ -12,6 +12,7 @@ import testtools
 from cellgate.harness import parity_report as pr
 from cellgate.harness import summary as sm
 from cellgate.harness.parity import ParityError
+from cellgate.harness.parity_html import render_html
 from cellgate.tests.unit.harness_parity import history, recorded
 from cellgate.tests.unit.harness_parity.test_results_store import LISTED
 
@@ -93,3 +94,8 @@ class DashboardTest(testtools.TestCase):
         self.assertEqual((True, False), (jobs["cells-single"]["partial"],
                                          jobs["nocells"]["partial"]))
         self.assertTrue(report["trend"]["cells-single"][-1]["partial"])
+        page = render_html(report)
+        self.assertIn("<b>cells-single</b> ran only the tests matching --filter "
+                      "<code>hosts</code>", page)
+        self.assertIn('cells-single <span class="tag part">PARTIAL</span>', page)
+        self.assertIn('fill="#fff"', page)  # its point in the chart is hollow

@@ -207,13 +207,17 @@ def _run_skiplist_check(args: argparse.Namespace) -> int:
 
 def _add_parity(sub: argparse._SubParsersAction) -> None:
     p = _command(sub, "parity", "reduce gate results into a parity report",
-                 "Counts per feature area and job, pass and parity ratios, and the tests not "
-                 "passing on every job.",
+                 "Reads gate output folders and results stores; writes the dashboard JSON "
+                 "(schema cellgate/data/parity-report.schema.json) and a static HTML page: "
+                 "counts per area and job, parity against the baseline, skiplist coverage, "
+                 "trend, regressions and flaky tests.",
                  epilog="exit codes:\n  0  every voting job passed\n  1  a voting job failed\n"
-                        "  2  a result folder holds no summary.json")
+                        "  2  a result folder holds no summary.json, a store cannot be read, or "
+                        "there is no run to report on")
     p.add_argument("results", nargs="*", help="gate output folders (each holds summary.json)")
     p.add_argument("--store", action="append", default=[], metavar="URL",
-                   help="results store (SQLAlchemy URL) whose runs to read; repeatable")
+                   help="results store (SQLAlchemy URL) whose runs to read; repeatable "
+                        "(default: none, the folders alone)")
     p.add_argument("--last", type=int, default=10, metavar="N",
                    help="runs of each job in the trend, regressions and flakiness (default 10)")
     p.add_argument("--baseline", default="nocells", help="the flat baseline job (default nocells)")

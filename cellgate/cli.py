@@ -18,7 +18,7 @@ from cellgate.errors import CellgateError
 GATE_EXIT_CODES = """exit codes:
   0  no test failed and at least one passed
   1  a test failed, nothing ran, or everything was skipped (non-voting jobs too);
-     with --strict also a stale skiplist entry (its tests all pass now)
+     with --strict also a stale skiplist entry (its tests all pass now) or a leak
   2  the gate could not run: unknown job, bad job file or skiplist, a test module that
      does not import, a cloud that fails to start or cannot be reached"""
 
@@ -115,7 +115,7 @@ def _add_gate(sub: argparse._SubParsersAction) -> None:
                         "report the skiplist entries that now pass")
     p.add_argument("--strict", action="store_true",
                    help="fail (exit 1) on a stale skiplist entry, one whose tests all pass "
-                        "now (implies --run-listed)")
+                        "now (implies --run-listed), and on resources the tests left behind")
     p.add_argument("--store", default=None, metavar="URL",
                    help="results store (subunit2sql schema) to append the run to, any "
                         "SQLAlchemy URL (default: sqlite results.db in the output folder; "

@@ -32,6 +32,7 @@ import testtools
 from cellgate.errors import CellgateError
 from cellgate.harness.jobs import DEFAULT_TEST_FILTER, GateJob, find_job, load_job
 from cellgate.harness.junit import JUNIT_NAME, write_junit
+from cellgate.harness.leaks import LEAKS_NAME, LeakCheck, fail_on_leaks, read_leaks, write_leaks
 from cellgate.harness.listed import fail_on_stale, fold_listed_outcomes, now_passing_entries
 from cellgate.harness.provenance import current_commit
 from cellgate.harness.results_store import append_run, default_store_url, open_store
@@ -59,7 +60,7 @@ SUMMARY_NAME = "summary.json"
 STATE_DIR_NAME = "cloud-state"
 # files of a previous run in the output folder that must not be mistaken for this run's
 _STALE = ("results.subunit", JUNIT_NAME, SUMMARY_NAME, RESOLVED_NAME, CONFIG_NAME,
-          "selected-tests.txt", "stestr.log")
+          "selected-tests.txt", "stestr.log", LEAKS_NAME)
 
 
 class GateError(CellgateError):
@@ -118,8 +119,12 @@ def _run_selection(*, config_path: Path, selected: list[str], output: Path,
         out.write(format_result_line(outcome) + "\n")
         out.flush()
 
+    from cellgate.harness.config import load_config
+
+    leak_check = LeakCheck(load_config(config_path))
     outcomes, returncode = run_tests(test_ids=selected, workdir=output, concurrency=concurrency,
                                      env={"CELLGATE_CONFIG": str(config_path)}, on_result=report)
+    write_leaks(output / LEAKS_NAME, leak_check.finish())
     if returncode != 0 and not outcomes:
         log = (output / "stestr.log").read_text(encoding="utf-8", errors="replace")
         raise GateError(f"stestr produced no results (exit {returncode}); its log "
@@ -260,9 +265,10 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
                                    "test_filter": test_filter,
                                    "target": external.identity.uri_v3 if external
                                    else f"reference cloud ({gate_job.topology})",
-                                   "run_listed": run_listed, **extra})
+                                   "run_listed": run_listed,
+                                   "leaks": read_leaks(output_dir / LEAKS_NAME), **extra})
     if strict:
-        summary = fail_on_stale(summary)
+        summary = fail_on_leaks(fail_on_stale(summary))
     (output_dir / SUMMARY_NAME).write_text(json.dumps(summary, indent=2) + "\n",
                                            encoding="utf-8")
     out.write(format_summary(summary))

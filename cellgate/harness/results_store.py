@@ -10,7 +10,8 @@ Core instead (BigInteger keys, INTEGER on SQLite so they auto-increment).
 
 What cellgate adds sits in the metadata tables, so a subunit2sql reader still sees a plain run:
 run metadata (`build_name` and `job`, `topology`, `target`, `voting`, `commit`, `started_at`,
-`result`, `test_filter`, `partial`, `skiplist`, `run_listed`, `stale_skips`) and per test run
+`result`, `test_filter`, `partial`, `skiplist`, `run_listed`, `stale_skips`,
+`leaked_resources`) and per test run
 `area`, and for a skip `skip_kind` (`flag`: the test skipped itself for a feature flag or its
 own reason; `list`: a skiplist entry), `skip_reason`, `bug`, `skiplist`, `listed_result`. A
 failure's details are an attachment labelled `traceback`. A test run's `start_time` is the
@@ -47,6 +48,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from cellgate.errors import CellgateError
+from cellgate.harness.leaks import count as leak_count
 from cellgate.harness.summary import FAILED, PASSED, SKIPPED_BY_FLAG, SKIPPED_BY_LIST
 
 STORE_NAME = "results.db"
@@ -172,7 +174,9 @@ def append_run(url: str, summary: dict[str, Any], *, commit: str | None = None,
     run_uuid = str(uuid.uuid4())
     meta = {**{key: summary.get(key) for key in _RUN_KEYS}, "build_name": summary["job"],
             "commit": commit, "partial": bool(summary.get("test_filter")),
-            "stale_skips": len(summary.get("now_passing_entries") or []) or None}
+            "stale_skips": len(summary.get("now_passing_entries") or []) or None,
+            "leaked_resources": leak_count(summary.get("leaks"))
+            if summary.get("leaks") else None}
     try:
         with engine.begin() as conn:
             run_id = conn.execute(insert(runs).values(

@@ -22,6 +22,12 @@ GATE_EXIT_CODES = """exit codes:
   2  the gate could not run: unknown job, bad job file or skiplist, a test module that
      does not import, a cloud that fails to start or cannot be reached"""
 
+MUTANTS_EXIT_CODES = """exit codes:
+  0  every selected defect was caught (at least one test failed under it)
+  1  some defect survived: no test failed under it
+  2  the check could not run: unknown defect, the suite fails without defects, or a
+     defect's gate could not run"""
+
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter,
                      argparse.RawDescriptionHelpFormatter):
@@ -82,15 +88,24 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
                         "(repeatable; 'api' is the API cell) (default: SQLite files in the "
                         "state dir)")
     p.add_argument("--threads", type=int, default=8, help="HTTP worker threads")
+    p.add_argument("--defect", action="append", default=[], metavar="NAME",
+                   help="plant this defect (repeatable; default: none), for the mutation check")
+    p.add_argument("--list-defects", action="store_true",
+                   help="list the defects --defect can plant (name, area, description) and exit")
     p.set_defaults(func=_run_serve)
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    if args.list_defects:
+        from cellgate.cloud.defects import format_defect_list
+
+        sys.stdout.write(format_defect_list())
+        return 0
     from cellgate.cloud.server import run_serve
 
     return run_serve(topology=args.topology, host=args.host, port=args.port,
                      state_dir=args.state_dir, host_profile=args.host_profile,
-                     db_urls=args.db_url, threads=args.threads)
+                     db_urls=args.db_url, threads=args.threads, defects=args.defect)
 
 
 def _add_gate(sub: argparse._SubParsersAction) -> None:
@@ -143,8 +158,10 @@ def _add_config(sub: argparse._SubParsersAction) -> None:
     check.add_argument("file", help="the harness config to check")
     check.set_defaults(func=_run_config_check)
     gen = _command(csub, "generate", "write a config for a cloud from a clouds.yaml",
-                   "Discovers images, flavors, the microversion range and whether hosts offer "
-                   "dedicated CPUs (a probe boot) from the live cloud.")
+                   "Discovers images, flavors, the microversion range, whether hosts offer "
+                   "dedicated CPUs (a probe boot) and each compute host's cell (the cloud's "
+                   "/cellgate/v1/cells route, or --host-cell/--host-cell-regex) from the live "
+                   "cloud.")
     gen.add_argument("--clouds-yaml", required=True, help="clouds.yaml holding the entries below")
     gen.add_argument("--admin-cloud", required=True, help="clouds.yaml entry of an admin account")
     gen.add_argument("--member-cloud", required=True,
@@ -166,6 +183,15 @@ def _add_config(sub: argparse._SubParsersAction) -> None:
                      help="[compute-feature-enabled] cpu_pinning: whether hosts offer dedicated "
                           "CPUs (default: probe: boot a temporary hw:cpu_policy=dedicated flavor "
                           "as admin, true if it goes ACTIVE, false if ERROR)")
+    gen.add_argument("--host-cell", action="append", default=[], metavar="HOST=CELL",
+                     help="the cell of one compute host, for [cells] host_cells (repeatable; "
+                          "wins over the cloud's /cellgate/v1/cells route; default: none)")
+    gen.add_argument("--host-cell-regex", default=None, metavar="REGEX",
+                     help=r"a regex whose first group names the cell of a nova-compute host, "
+                          r"e.g. '^(cell\d+)-' (default: none)")
+    gen.add_argument("--feature", action="append", default=[], metavar="NAME=BOOL",
+                     help="set a [compute-feature-enabled] flag the cloud cannot be asked about, "
+                          "e.g. resize=true (repeatable; default: the flag's default)")
     gen.add_argument("-o", "--output", required=True, help="where to write the config")
     gen.set_defaults(func=_run_config_generate)
 
@@ -184,7 +210,10 @@ def _run_config_generate(args: argparse.Namespace) -> int:
                                member_peer_cloud=args.member_peer_cloud,
                                alt_cloud=args.alt_cloud, cells=args.cells, output=args.output,
                                build_timeout=args.build_timeout,
-                               build_interval=args.build_interval, cpu_pinning=args.cpu_pinning)
+                               build_interval=args.build_interval, cpu_pinning=args.cpu_pinning,
+                               host_cell_pairs=args.host_cell,
+                               host_cell_regex=args.host_cell_regex,
+                               feature_pairs=args.feature)
 
 
 def _add_skiplist(sub: argparse._SubParsersAction) -> None:
@@ -233,13 +262,48 @@ def _run_parity(args: argparse.Namespace) -> int:
                       stores=args.store, baseline=args.baseline, trend_runs=args.last)
 
 
+def _add_mutants(sub: argparse._SubParsersAction) -> None:
+    p = _command(sub, "mutants", "run the suite against planted defects of the reference cloud",
+                 "Per defect, starts the defect's job with `serve --defect NAME`, runs the part "
+                 "of the suite it names and prints whether a test failed (caught) and the "
+                 "mutation score, after a baseline run without defects.",
+                 epilog=MUTANTS_EXIT_CODES)
+    p.add_argument("--defect", action="append", default=[], metavar="NAME",
+                   help="check this defect (repeatable; default: every defect, see "
+                        "`cellgate serve --list-defects`)")
+    p.add_argument("--full", action="store_true",
+                   help="run the whole suite per defect (default: the part each defect names)")
+    p.add_argument("--output", default=None,
+                   help="folder for each run's results (default gate-output/mutants)")
+    p.add_argument("--json", default=None,
+                   help="also write the table as JSON to this file (default: do not)")
+    p.add_argument("--concurrency", type=int, default=None,
+                   help="stestr workers (default: the job's)")
+    p.add_argument("--build-timeout", type=float, default=10.0,
+                   help="seconds tests wait for a server (defects that keep servers from going "
+                        "away make every cleanup wait this long)")
+    p.add_argument("--no-baseline", action="store_true",
+                   help="skip the check that the suite passes without defects")
+    p.set_defaults(func=_run_mutants)
+
+
+def _run_mutants(args: argparse.Namespace) -> int:
+    from cellgate.harness.mutants import run_mutants
+
+    return run_mutants(defects=args.defect, full=args.full, output=args.output,
+                       json_path=args.json, concurrency=args.concurrency,
+                       build_timeout=args.build_timeout,
+                       baseline=not args.no_baseline)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every sub-command."""
     parser = _Parser(prog="cellgate", description="Conformance and gate harness for cells-based "
                      "compute clouds, with a reference cells cloud.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {cellgate.version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_serve, _add_gate, _add_config, _add_skiplist, _add_parity):
+    for add in (_add_serve, _add_gate, _add_config, _add_skiplist, _add_parity,
+                _add_mutants):
         add(sub)
     return parser
 

@@ -99,6 +99,18 @@ class InstanceInvalidState(Conflict):
     msg_fmt = "Cannot '%(action)s' instance %(instance_uuid)s while it is in %(attr)s %(state)s"
 
 
+class InstanceIsLocked(Conflict):
+    """A locked server refuses actions to non-admins (-> 409)."""
+
+    msg_fmt = "Instance %(instance_uuid)s is locked"
+
+
+class InstanceNotReady(Conflict):
+    """The server has no host to ask (-> 409)."""
+
+    msg_fmt = "Instance %(instance_id)s is not ready"
+
+
 class Forbidden(CloudError):
     """The caller may not do this (-> 403)."""
 

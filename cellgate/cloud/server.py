@@ -107,13 +107,19 @@ def _load_topology(topology: str, host_profile: str | None, db_urls: dict[str, s
 def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
               state_dir: str | None = None, host_profile: str | None = None,
               db_urls: Sequence[str] | None = None, threads: int = 8,
-              out: IO[str] | None = None) -> int:
-    """Serve the cloud until interrupted; return the exit code (0 on a clean shutdown)."""
+              defects: Sequence[str] = (), out: IO[str] | None = None) -> int:
+    """Serve the cloud until interrupted; return the exit code (0 on a clean shutdown).
+
+    `defects` names planted defects (cellgate.cloud.defects) to run with; none by default.
+    """
     out = out if out is not None else sys.stdout
     if threads < 1:
         raise ServeError(f"--threads {threads}: must be at least 1")
     urls = parse_db_urls(db_urls)
     topo = _load_topology(topology, host_profile, urls)  # bad input fails before any side effect
+    from cellgate.cloud.defects import find_defects
+
+    planted = find_defects(defects)
     state = Path(state_dir) if state_dir else Path(tempfile.mkdtemp(prefix="cellgate-"))
     previous_umask = os.umask(statedir.SERVING_UMASK)
     lock = statedir.StateLock(state)
@@ -121,14 +127,15 @@ def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
         statedir.make_private(state)
         lock.acquire()
         statedir.make_private(state)  # files a crashed predecessor left behind
-        return _serve_locked(topo, state, urls, host=host, port=port, threads=threads, out=out)
+        return _serve_locked(topo, state, urls, host=host, port=port, threads=threads, out=out,
+                             planted=planted)
     finally:
         lock.release()
         os.umask(previous_umask)
 
 
 def _serve_locked(topo: Any, state: Path, urls: dict[str, str], *, host: str, port: int,
-                  threads: int, out: IO[str]) -> int:
+                  threads: int, out: IO[str], planted: Sequence[Any] = ()) -> int:
     clouds_yaml = state / "clouds.yaml"
     ready = state / "ready.json"
     ready.unlink(missing_ok=True)
@@ -139,6 +146,10 @@ def _serve_locked(topo: Any, state: Path, urls: dict[str, str], *, host: str, po
     except SQLAlchemyError as error:
         raise ServeError(f"cannot open the cloud's databases: {error}; fix: check --db-url "
                          f"and that {state} is writable")
+    if planted:
+        from cellgate.cloud.defects import apply_defects
+
+        apply_defects(cloud, planted)
     server = None
     gc_thresholds = None
     try:
@@ -160,10 +171,14 @@ def _serve_locked(topo: Any, state: Path, urls: dict[str, str], *, host: str, po
         _write_atomic(ready, json.dumps({
             "identity_url": identity_url, "compute_url": compute_url, "image_url": image_url,
             "clouds_yaml": str(clouds_yaml), "pid": os.getpid(),
-            "topology": cloud.topology.name}, indent=2))
+            "topology": cloud.topology.name,
+            "defects": [d.name for d in planted]}, indent=2))
         out.write(f"cellgate: serving topology {cloud.topology.name} from {state}\n"
                   f"  identity: {identity_url}\n  compute:  {compute_url}\n"
                   f"  image:    {image_url}\n  clouds.yaml: {clouds_yaml}\n")
+        if planted:
+            out.write(f"  PLANTED DEFECTS (a deliberately broken cloud): "
+                      f"{', '.join(d.name for d in planted)}\n")
         out.flush()
         gc_thresholds = _tune_gc_for_serving()
         _serve_until_stopped(server)

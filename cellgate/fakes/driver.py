@@ -17,7 +17,9 @@ from cellgate.cloud.topology import HostProfile
 
 POWER_NOSTATE = 0
 POWER_RUNNING = 1
+POWER_PAUSED = 3
 POWER_SHUTDOWN = 4
+POWER_SUSPENDED = 7
 
 
 class SpawnFailed(Exception):
@@ -202,9 +204,63 @@ class FakeDriver:
 
     def power_on(self, instance_uuid: str) -> int:
         """Power on; returns the power state (running)."""
+        return self._set_power(instance_uuid, POWER_RUNNING)
+
+    def pause(self, instance_uuid: str) -> int:
+        """Pause (memory kept, CPUs stopped); returns the power state (paused)."""
+        return self._set_power(instance_uuid, POWER_PAUSED)
+
+    def unpause(self, instance_uuid: str) -> int:
+        """Unpause; returns the power state (running)."""
+        return self._set_power(instance_uuid, POWER_RUNNING)
+
+    def suspend(self, instance_uuid: str) -> int:
+        """Suspend to disk; returns the power state (suspended)."""
+        return self._set_power(instance_uuid, POWER_SUSPENDED)
+
+    def resume(self, instance_uuid: str) -> int:
+        """Resume a suspended instance; returns the power state (running)."""
+        return self._set_power(instance_uuid, POWER_RUNNING)
+
+    def rebuild(self, instance_uuid: str, image_ref: str) -> int:
+        """Re-create the root disk from ``image_ref`` and boot it; returns running."""
+        return self._set_power(instance_uuid, POWER_RUNNING)
+
+    # -- resize and cold migration (this driver is the destination unless said) -----------
+
+    def finish_migration(self, instance_uuid: str, migration_uuid: str,
+                         flavor: dict[str, Any], power_on: bool) -> int:
+        """Take a moved instance on this host: claim ``flavor`` under the migration's id (the
+        source keeps the instance's own claim until confirm, as Nova's placement does) and
+        power it as it was; returns the power state. Raises SpawnFailed without room."""
+        self.check_extra_specs(flavor)
+        if not self.store.claim(self.host, migration_uuid, flavor["vcpus"], flavor["ram"],
+                                _disk(flavor)):
+            raise SpawnFailed(f"Insufficient compute resources on host {self.host} for "
+                              f"flavor {flavor.get('name')}", reschedulable=True)
+        return self._set_power(instance_uuid, POWER_RUNNING if power_on else POWER_SHUTDOWN)
+
+    def confirm_migration(self, instance_uuid: str, migration_uuid: str,
+                          flavor: dict[str, Any]) -> None:
+        """Make this host's migration claim the instance's own, which frees the source."""
+        self.store.release(migration_uuid)
+        self.store.claim(self.host, instance_uuid, flavor["vcpus"], flavor["ram"],
+                         _disk(flavor))
+
+    def revert_migration(self, instance_uuid: str, migration_uuid: str) -> None:
+        """Drop the moved instance from this host and give the migration's claim back."""
+        self.store.release(migration_uuid)
+        self.forget(instance_uuid)
+
+    def forget(self, instance_uuid: str) -> None:
+        """The instance left this host (its claim is elsewhere): drop its power state."""
         with self._lock:
-            self._power[instance_uuid] = POWER_RUNNING
-        return POWER_RUNNING
+            self._power.pop(instance_uuid, None)
+
+    def _set_power(self, instance_uuid: str, state: int) -> int:
+        with self._lock:
+            self._power[instance_uuid] = state
+        return state
 
 
 def _disk(flavor: dict[str, Any]) -> int:

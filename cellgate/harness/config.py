@@ -41,6 +41,20 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "security_groups": False,
     "aggregates": False,
     "server_groups": False,
+    # server actions, defaulting as Tempest's [compute-feature-enabled] does (lock and
+    # rebuild have no Tempest flag: always on there)
+    "lock": True,
+    "pause": True,
+    "suspend": True,
+    "rebuild": True,
+    "shelve": True,
+    "resize": False,
+    "cold_migration": True,
+    "console_output": True,
+    # PUT /os-services: the tests disable or force down a shared compute service for a few
+    # requests, which tests running beside them see (hypervisor status changing between a
+    # list and a show); off unless nothing else runs against the cloud at the same time
+    "service_updates": False,
 })
 
 _SECTION_KEYS: Mapping[str, frozenset[str]] = types.MappingProxyType({
@@ -51,7 +65,7 @@ _SECTION_KEYS: Mapping[str, frozenset[str]] = types.MappingProxyType({
                           "min_microversion", "max_microversion", "build_timeout",
                           "build_interval"]),
     "compute-feature-enabled": frozenset(),  # open set, see FEATURE_DEFAULTS
-    "cells": frozenset(["enabled", "count"]),
+    "cells": frozenset(["enabled", "count", "host_cells"]),
     "skiplist": frozenset(["resolved_file"]),
 })
 
@@ -112,10 +126,34 @@ class FeatureConfig:
 
 @dataclasses.dataclass(frozen=True)
 class CellsConfig:
-    """Whether the cloud runs cells and how many child cells it has."""
+    """Whether the cloud runs cells, how many child cells it has and which cell each compute
+    host belongs to (`host_cells`; the Nova API does not show a host's cell)."""
 
     enabled: bool = False
     count: int = 0
+    host_cells: Mapping[str, str] = dataclasses.field(
+        default_factory=lambda: types.MappingProxyType({}))
+
+    def cell_of(self, host: str) -> str | None:
+        """The cell `host` belongs to, or None when `[cells] host_cells` does not name it."""
+        return self.host_cells.get(host)
+
+
+def parse_host_cells(text: str) -> dict[str, str]:
+    """`HOST=CELL` pairs separated by commas or whitespace -> {host: cell}; ValueError names
+    the first bad pair."""
+    mapping: dict[str, str] = {}
+    for pair in text.replace(",", " ").split():
+        host, sep, cell = pair.partition("=")
+        if not sep or not host or not cell:
+            raise ValueError(f"{pair!r} is not HOST=CELL")
+        mapping[host] = cell
+    return mapping
+
+
+def format_host_cells(mapping: Mapping[str, str]) -> str:
+    """The `[cells] host_cells` value of a {host: cell} mapping (sorted, comma separated)."""
+    return ", ".join(f"{host}={cell}" for host, cell in sorted(mapping.items()))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -334,6 +372,11 @@ def load_config(path: str | os.PathLike) -> HarnessConfig:
     if resolved:
         resolved = os.path.join(os.path.dirname(path), os.path.expanduser(resolved))
     cells_count = int(reader.number("cells", "count", 0, int))
+    try:
+        host_cells = parse_host_cells(reader.get("cells", "host_cells", "") or "")
+    except ValueError as error:
+        raise reader.error("cells", "host_cells", str(error),
+                           "write HOST=CELL pairs separated by commas")
     return HarnessConfig(
         path=path,
         auth=auth_config,
@@ -341,6 +384,7 @@ def load_config(path: str | os.PathLike) -> HarnessConfig:
         compute=_load_compute(reader),
         features=_load_features(reader),
         cells=CellsConfig(enabled=reader.boolean("cells", "enabled", cells_count > 0),
-                          count=cells_count),
+                          count=cells_count,
+                          host_cells=types.MappingProxyType(host_cells)),
         skiplist=SkiplistConfig(resolved_file=resolved),
     )

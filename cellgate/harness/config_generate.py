@@ -15,13 +15,19 @@ import io
 import os
 import sys
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from tempest.lib import exceptions as lib_exc
 
 from cellgate.errors import CellgateError
-from cellgate.harness.config import FEATURE_DEFAULTS, ConfigError, load_config
+from cellgate.harness.config import (
+    FEATURE_DEFAULTS,
+    ConfigError,
+    format_host_cells,
+    load_config,
+)
+from cellgate.harness.host_cells import discover_host_cells
 from cellgate.lib import waiters
 from cellgate.lib.clients import Clients
 from cellgate.lib.credentials import Credentials
@@ -166,7 +172,8 @@ def render_config(*, clouds_yaml: str, roles: Mapping[str, str | None], uri_v3: 
                   region: str, settings: CloudSettings, cells: int,
                   features: Mapping[str, bool] | None = None,
                   resolved_file: str | None = None,
-                  build_timeout: float = 60.0, build_interval: float = 0.002) -> str:
+                  build_timeout: float = 60.0, build_interval: float = 0.002,
+                  host_cells: Mapping[str, str] | None = None) -> str:
     """The INI text of a harness config (format of docs/ARCHITECTURE.md).
 
     `roles` maps admin/member/member_peer/alt to clouds.yaml entry names (None = absent).
@@ -181,6 +188,8 @@ def render_config(*, clouds_yaml: str, roles: Mapping[str, str | None], uri_v3: 
     flags = {**FEATURE_DEFAULTS, **(features or {})}
     parser["compute-feature-enabled"] = {k: str(bool(v)).lower() for k, v in flags.items()}
     parser["cells"] = {"enabled": str(cells > 0).lower(), "count": str(cells)}
+    if host_cells:
+        parser["cells"]["host_cells"] = format_host_cells(host_cells)
     if resolved_file:
         parser["skiplist"] = {"resolved_file": resolved_file}
     text = io.StringIO()
@@ -190,16 +199,34 @@ def render_config(*, clouds_yaml: str, roles: Mapping[str, str | None], uri_v3: 
     return text.getvalue()
 
 
+def parse_feature_pairs(pairs: Sequence[str]) -> dict[str, bool]:
+    """`["resize=true", ...]` -> `{"resize": True}`; a malformed pair is a ConfigError."""
+    features: dict[str, bool] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        state = configparser.ConfigParser.BOOLEAN_STATES.get(value.strip().lower())
+        if not sep or not name.strip() or state is None:
+            raise ConfigError(f"--feature {pair!r}: give NAME=BOOL, e.g. resize=true")
+        features[name.strip()] = state
+    return features
+
+
 def run_config_generate(*, clouds_yaml: str, admin_cloud: str, member_cloud: str,
                         member_peer_cloud: str | None, alt_cloud: str | None, cells: int,
                         output: str, build_timeout: float = 300.0, build_interval: float = 1.0,
-                        cpu_pinning: bool | None = None, out: TextIO | None = None) -> int:
+                        cpu_pinning: bool | None = None, out: TextIO | None = None,
+                        host_cell_pairs: Sequence[str] = (),
+                        host_cell_regex: str | None = None,
+                        feature_pairs: Sequence[str] = ()) -> int:
     """Discover the cloud named in `clouds_yaml` and write a config to `output` (exit code 0).
 
     `build_timeout`/`build_interval` default to Tempest's (a real cloud builds in seconds, not
-    milliseconds); `cpu_pinning` None means find it out with `probe_cpu_pinning`.
+    milliseconds); `cpu_pinning` None means find it out with `probe_cpu_pinning`;
+    `host_cell_pairs`/`host_cell_regex` say which cell each host is in (see `host_cells`);
+    `feature_pairs` (`NAME=BOOL`) set flags that cannot be discovered, such as `resize`.
     """
     out = out or sys.stdout
+    features = parse_feature_pairs(feature_pairs)
     if cells < 0:
         raise ConfigError(f"--cells {cells}: the number of child cells cannot be negative")
     clouds_yaml = os.path.abspath(clouds_yaml)
@@ -212,14 +239,16 @@ def run_config_generate(*, clouds_yaml: str, admin_cloud: str, member_cloud: str
         raise ConfigError(f"{exc} (given on the command line)")
     admin = creds["admin"]
     settings = discover_cloud_settings(admin)
+    host_cells = discover_host_cells(admin, pairs=host_cell_pairs, regex=host_cell_regex)
     probed = cpu_pinning is None
     if probed:
         cpu_pinning = probe_cpu_pinning(admin, settings, build_timeout=build_timeout,
                                         build_interval=build_interval)
     text = render_config(clouds_yaml=clouds_yaml, roles=roles, uri_v3=admin.identity_v3_url,
                          region=admin.region, settings=settings, cells=cells,
-                         features={"cpu_pinning": bool(cpu_pinning)},
-                         build_timeout=build_timeout, build_interval=build_interval)
+                         features={"cpu_pinning": bool(cpu_pinning), **features},
+                         build_timeout=build_timeout, build_interval=build_interval,
+                         host_cells=host_cells)
     directory = os.path.dirname(os.path.abspath(output))
     os.makedirs(directory, exist_ok=True)
     with open(output, "w", encoding="utf-8") as handle:

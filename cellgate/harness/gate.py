@@ -24,6 +24,7 @@ import re
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -150,11 +151,11 @@ def _first_error(exc: BaseException) -> BaseException:
     return exc
 
 
-def _start_cloud(gate_job: GateJob, state_dir: Path) -> Any:
+def _start_cloud(gate_job: GateJob, state_dir: Path, cloud_args: Sequence[str] = ()) -> Any:
     from cellgate.cloud.process import CloudProcess
 
     cloud = CloudProcess(topology=gate_job.topology, state_dir=str(state_dir),
-                         startup_timeout=gate_job.startup_timeout)
+                         extra_args=cloud_args, startup_timeout=gate_job.startup_timeout)
     try:
         cloud.setUp()
     except Exception as exc:  # fixtures wraps set-up failures in MultipleExceptions
@@ -169,16 +170,18 @@ def _start_cloud(gate_job: GateJob, state_dir: Path) -> Any:
 
 def _run_on_reference_cloud(gate_job: GateJob, topology: Any, *, config_path: Path,
                             resolved_path: Path, selected: list[str], output: Path,
-                            concurrency: int, out: TextIO) -> list[TestOutcome]:
+                            concurrency: int, out: TextIO, cloud_args: Sequence[str] = (),
+                            build_timeout: float | None = None) -> list[TestOutcome]:
     """Start the job's topology, write its config, run the selection, stop the cloud."""
     from cellgate.harness.reference_config import write_reference_config
 
-    cloud = _start_cloud(gate_job, output / STATE_DIR_NAME)
+    cloud = _start_cloud(gate_job, output / STATE_DIR_NAME, cloud_args)
     try:
         out.write(f"reference cloud ({gate_job.topology}) at {cloud.base_url}\n")
         write_reference_config(path=config_path, cloud=cloud,
                                cell_count=len(topology.cells) if topology.cells_enabled else 0,
-                               features=gate_job.features, resolved_file=resolved_path)
+                               features=gate_job.features, resolved_file=resolved_path,
+                               build_timeout=build_timeout)
         return _run_selection(config_path=config_path, selected=selected, output=output,
                               concurrency=concurrency, out=out)
     finally:
@@ -189,12 +192,16 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
              output: str | None = None, concurrency: int | None = None,
              test_filter: str | None = None, skiplist: str | None = None,
              run_listed: bool = False, store: str | None = None, strict: bool = False,
-             out: TextIO | None = None) -> int:
+             out: TextIO | None = None,
+             cloud_args: Sequence[str] = (), build_timeout: float | None = None) -> int:
     """Run the gate for one job (or against one existing cloud) and return the exit code.
 
     `run_listed` runs the tests the skiplist lists as well; they still count as skipped by
     list (the vote is unchanged) and the summary names the entries that now pass. `strict`
-    implies `run_listed` and fails the run (exit 1) when such a stale entry exists.
+    implies `run_listed` and fails the run (exit 1) when such a stale entry exists, or when
+    the tests left resources behind in the cloud (the leak check, always reported).
+    `cloud_args` go to the reference cloud's `cellgate serve` (e.g. `--defect NAME`, for
+    `cellgate mutants`); `build_timeout` replaces the config's (seconds) for its tests.
 
     The run is appended to the results store at `store` (a SQLAlchemy URL; default
     `results.db` in the output folder; `none`: no store).
@@ -250,7 +257,8 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
     elif selected:
         outcomes = _run_on_reference_cloud(gate_job, topology, config_path=config_path,
                                            resolved_path=resolved_path, selected=selected,
-                                           output=output_dir, concurrency=workers, out=out)
+                                           output=output_dir, concurrency=workers, out=out,
+                                           cloud_args=cloud_args, build_timeout=build_timeout)
     extra: dict[str, Any] = {}
     if run_listed:
         outcomes = fold_listed_outcomes(outcomes, resolved, selected)
@@ -265,6 +273,7 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
                                    "test_filter": test_filter,
                                    "target": external.identity.uri_v3 if external
                                    else f"reference cloud ({gate_job.topology})",
+                                   "cloud_args": list(cloud_args),
                                    "run_listed": run_listed,
                                    "leaks": read_leaks(output_dir / LEAKS_NAME), **extra})
     if strict:

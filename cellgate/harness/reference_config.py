@@ -14,6 +14,7 @@ from typing import Any
 
 from cellgate.errors import CellgateError
 from cellgate.harness.config_generate import discover_cloud_settings, render_config
+from cellgate.harness.host_cells import discover_host_cells
 from cellgate.lib.credentials import Credentials
 
 ADMIN_CLOUD = "cellgate-admin"
@@ -22,19 +23,23 @@ ROLE_CLOUDS = {"admin": ADMIN_CLOUD, "member": "cellgate-member1",
 
 
 def write_reference_config(*, path: str | Path, cloud: Any, cell_count: int,
-                           features: Mapping[str, bool], resolved_file: str | Path | None
-                           ) -> Path:
+                           features: Mapping[str, bool], resolved_file: str | Path | None,
+                           build_timeout: float | None = None) -> Path:
     """Write the INI config for a started CloudProcess `cloud` (identity_url, clouds_yaml).
 
     `cell_count` 0 means a non-cells topology; `features` overrides the
-    `[compute-feature-enabled]` defaults.
+    `[compute-feature-enabled]` defaults; `build_timeout` (seconds) the default timeout.
+    `[cells] host_cells` is asked of the running cloud (its `/cellgate/v1/cells` route),
+    never read from its files.
     """
     admin = Credentials.from_clouds_yaml(str(cloud.clouds_yaml), ADMIN_CLOUD)
     settings = discover_cloud_settings(admin)
     text = render_config(clouds_yaml=str(cloud.clouds_yaml), roles=ROLE_CLOUDS,
                          uri_v3=cloud.identity_url, region="RegionOne", settings=settings,
                          cells=cell_count, features=features,
-                         resolved_file=str(resolved_file) if resolved_file else None)
+                         host_cells=discover_host_cells(admin),
+                         resolved_file=str(resolved_file) if resolved_file else None,
+                         **({"build_timeout": build_timeout} if build_timeout else {}))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

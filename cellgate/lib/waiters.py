@@ -87,3 +87,38 @@ def wait_for_server_termination(servers_client, server_id: str, timeout: float,
                 f"server {server_id} was not deleted within {timeout:g} s "
                 f"(waited {elapsed:.3f} s; last seen {_describe(server)})")
         sleep(next(intervals))
+
+
+def wait_for_action_event(servers_client, server_id: str, request_id: str, event: str,
+                          timeout: float, interval: float = 0.002, *, settled: bool = False,
+                          clock: Callable[[], float] = time.monotonic,
+                          sleep: Callable[[float], None] = time.sleep) -> dict:
+    """Poll `show_instance_action` until `event` of the action has finished; return the event.
+
+    Nova records an event when the compute host starts the work and finishes it (result and
+    finish_time set) when the work returns, so a finished event proves the cloud did the work,
+    not only that it answered 202. A missing action (404) is polled too: the record may not be
+    visible yet. With `settled` (the caller already saw the server leave the action's task
+    state, which Nova does only after the event started) an event not even started is missing,
+    not late: fail at once. Raises `TimeoutException` naming the events seen so far.
+    """
+    start = clock()
+    intervals = backoff_intervals(interval)
+    seen: list = []
+    while True:
+        try:
+            action = servers_client.show_instance_action(server_id, request_id)["instanceAction"]
+            seen = action.get("events") or []
+        except lib_exc.NotFound:
+            seen = []
+        named = [candidate for candidate in seen if candidate.get("event") == event]
+        for candidate in named:
+            if candidate.get("finish_time"):
+                return candidate
+        elapsed = clock() - start
+        if elapsed >= timeout or (settled and not named):
+            raise TimeoutException(
+                f"action {request_id} of server {server_id} recorded no finished {event} event "
+                f"within {timeout:g} s (waited {elapsed:.3f} s; events seen "
+                f"{[(e.get('event'), e.get('result')) for e in seen]})")
+        sleep(next(intervals))

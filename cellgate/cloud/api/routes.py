@@ -8,6 +8,7 @@ from collections.abc import Callable
 from werkzeug.routing import Map, Rule
 
 from cellgate.cloud.api.handlers import (
+    cells,
     extra_specs,
     flavor_access,
     flavors,
@@ -15,6 +16,7 @@ from cellgate.cloud.api.handlers import (
     identity,
     images,
     instance_actions,
+    migrations,
     server_actions,
     server_metadata,
     servers,
@@ -64,13 +66,17 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
                                                  "PUT": server_metadata.update,
                                                  "DELETE": server_metadata.delete}),
     (f"{C}/servers/<server_id>/os-instance-actions", {"GET": instance_actions.index}),
+    (f"{C}/os-migrations", {"GET": migrations.index}),
     (f"{C}/servers/<server_id>/os-instance-actions/<request_id>",
      {"GET": instance_actions.show}),
     # hosts
     (f"{C}/os-services", {"GET": services.index}),
+    (f"{C}/os-services/<service_id>", {"PUT": services.update}),
     (f"{C}/os-hypervisors", {"GET": hypervisors.index}),
     (f"{C}/os-hypervisors/detail", {"GET": hypervisors.detail}),
     (f"{C}/os-hypervisors/<hypervisor_id>", {"GET": hypervisors.show}),
+    # cellgate's own admin extension: which cell each compute host belongs to
+    ("/cellgate/v1/cells", {"GET": cells.index}),
     # image
     ("/image/v2/images", {"GET": images.index}),
     ("/image/v2/images/<image_id>", {"GET": images.show}),

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from cellgate.cloud.cells.router import CellRouter
-from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, CellScheduler
+from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, CellScheduler, schedulable
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, TOP_OWNED, Instance
@@ -28,7 +29,11 @@ API_CELL = "api"
 # task_state marks the top sets before sending an action down, and the message to resend.
 TASK_MESSAGES = {"deleting": "delete_instance", "rebooting": "reboot_instance",
                  "rebooting_hard": "reboot_instance", "powering-off": "stop_instance",
-                 "powering-on": "start_instance"}
+                 "powering-on": "start_instance", "pausing": "pause_instance",
+                 "unpausing": "unpause_instance", "suspending": "suspend_instance",
+                 "resuming": "resume_instance", "rebuilding": "rebuild_instance",
+                 "shelving": "shelve_instance", "shelving_offloading": "shelve_offload_instance",
+                 "unshelving": "unshelve_instance"}
 
 
 class ApiCellService:
@@ -100,7 +105,8 @@ class ApiCellService:
                          if h["host"] == instance.requested_host), None)
             if cell is not None:
                 return cell
-        return self.scheduler.rank(self.store.capacity.hosts(), self.cell_names,
+        hosts = schedulable(self.store.capacity.hosts(), self.store.capacity.services())
+        return self.scheduler.rank(hosts, self.cell_names,
                                    instance.flavor, instance.requested_availability_zone,
                                    exclude=tried_cells)[0]
 
@@ -142,6 +148,10 @@ class ApiCellService:
         """Cast an action for ``instance`` to its cell."""
         self.router.cast(instance.cell_name, method, {"uuid": instance.uuid, **payload})
 
+    def call(self, cell: str, method: str, payload: dict[str, Any]) -> Any:
+        """Ask one cell and wait for its answer (admin changes to a cell's services)."""
+        return self.router.call(cell, method, payload)
+
     # -- handlers of messages coming up -----------------------------------------------
 
     def msg_instance_sync(self, payload: dict[str, Any]) -> bool:
@@ -170,6 +180,10 @@ class ApiCellService:
         """Record an instance action event reported by a cell."""
         self.store.actions.add_event(**payload)
 
+    def msg_migration_update(self, payload: dict[str, Any]) -> None:
+        """Apply a migration record's change reported by a cell."""
+        self.store.migrations.update(payload["uuid"], **payload["changes"])
+
     def msg_build_failed(self, payload: dict[str, Any]) -> None:
         """A cell could not build: try a cell not tried yet, else bury it in ERROR.
 
@@ -192,6 +206,16 @@ class ApiCellService:
             if not self._reschedule(instance, payload.get("request_id"), tried, attempts):
                 self._mark_deleted(instance.uuid)
             return
+        action = (self.store.actions.get(instance.uuid, payload["request_id"])
+                  if payload.get("request_id") else None)
+        if action is not None and not action["events"]:
+            # no host ever tried it: Nova's conductor records the scheduling failure
+            now = time.time()
+            self.store.actions.add_event(
+                instance_uuid=instance.uuid, request_id=payload["request_id"],
+                event="conductor_schedule_and_build_instances", start_time=now,
+                finish_time=now, result="Error", host=None, traceback=payload["reason"],
+                details=payload["reason"])
         self.router.cast(tried[-1], "bury_instance", {"instance": payload["instance"],
                                                       "reason": payload["reason"]})
 

@@ -11,8 +11,10 @@ import logging
 import time
 from typing import Any
 
+from cellgate.cloud.cells.child_actions import ChildActionMethods
+from cellgate.cloud.cells.child_migrations import ChildMigrationMethods
 from cellgate.cloud.cells.router import CellRouter
-from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, HostScheduler
+from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, NO_VALID_HOST, HostScheduler, schedulable
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, Instance
@@ -20,7 +22,6 @@ from cellgate.cloud.topology import CellSpec
 from cellgate.fakes.driver import POWER_NOSTATE, FakeDriver, SpawnFailed
 
 LOG = logging.getLogger(__name__)
-NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 
 
 def fake_addresses(instance: Instance) -> dict[str, Any]:
@@ -33,7 +34,7 @@ def fake_addresses(instance: Instance) -> dict[str, Any]:
                          "OS-EXT-IPS:type": "fixed", "OS-EXT-IPS-MAC:mac_addr": mac}]}
 
 
-class ChildCellService:
+class ChildCellService(ChildActionMethods, ChildMigrationMethods):
     """One child cell; handlers run on the cell's worker thread, one message at a time."""
 
     def __init__(self, cell: CellSpec, store: CellStore) -> None:
@@ -83,6 +84,17 @@ class ChildCellService:
         """Every host of this cell: totals, usage, zone, dedicated CPUs (one query)."""
         return [self._host_info(n) for n in self.store.nodes() if n["host"] in self.drivers]
 
+    def schedulable(self, hosts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The hosts whose nova-compute service is neither disabled nor forced down."""
+        return schedulable(hosts, self.store.services())
+
+    def msg_update_service(self, payload: dict[str, Any]) -> dict[str, Any] | None:
+        """Apply an admin's change to one of this cell's services; the new full report, or
+        None when the service is not here."""
+        if not self.store.update_service(payload["uuid"], **payload["changes"]):
+            return None
+        return self.report()
+
     def report(self, only_host: str | None = None) -> dict[str, Any]:
         """This cell's hosts and services; ``only_host`` limits it to one host's usage."""
         if only_host is not None:
@@ -90,7 +102,8 @@ class ChildCellService:
                     "hosts": [self._host_info(self.store.node(only_host))]}
         services = [{"uuid": s["uuid"], "host": s["host"], "binary": s["binary"],
                      "zone": s["zone"], "disabled": s["disabled"],
-                     "disabled_reason": s["disabled_reason"], "created_at": s["created_at"],
+                     "disabled_reason": s["disabled_reason"],
+                     "forced_down": bool(s.get("forced_down")), "created_at": s["created_at"],
                      "updated_at": s["updated_at"]} for s in self.store.services()]
         return {"cell": self.cell_name, "hosts": self.hosts(), "services": services}
 
@@ -126,6 +139,8 @@ class ChildCellService:
             hosts = self.hosts()
             if instance.requested_host:  # forced by an admin: that host or none
                 hosts = [h for h in hosts if h["host"] == instance.requested_host]
+            else:  # as Nova's ComputeFilter: no disabled or forced-down compute service
+                hosts = self.schedulable(hosts)
             host = self.scheduler.pick(hosts, instance.flavor,
                                        instance.requested_availability_zone, exclude=tried)
             if host is None:
@@ -230,6 +245,9 @@ class ChildCellService:
             driver.destroy(instance.uuid)
         else:
             self.store.release(instance.uuid)
+        if instance.migration:  # deleted while resized: the other host's claim goes too
+            self.store.release(instance.migration["uuid"])
+            self._report_up(instance.migration["source_host"])
         now = utcnow()
         instance.vm_state, instance.task_state, instance.power_state = "deleted", None, \
             POWER_NOSTATE

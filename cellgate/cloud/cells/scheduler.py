@@ -19,6 +19,18 @@ def wants_dedicated(flavor: dict[str, Any]) -> bool:
     return policy in ("dedicated", "mixed")
 
 
+def required_traits(flavor: dict[str, Any]) -> set[str]:
+    """Traits the flavor requires (``trait:NAME=required``), as Nova asks placement for them."""
+    return {key[len("trait:"):] for key, value in (flavor.get("extra_specs") or {}).items()
+            if key.startswith("trait:") and str(value) == "required"}
+
+
+def has_traits(host: dict[str, Any], flavor: dict[str, Any]) -> bool:
+    """Whether ``host`` reports every trait the flavor requires (fake hosts report none, so a
+    required custom trait is unsatisfiable, as on a Nova whose providers lack it)."""
+    return required_traits(flavor) <= set(host.get("traits") or ())
+
+
 def flavor_disk(flavor: dict[str, Any]) -> int:
     """Disk a flavor needs on the host: root plus ephemeral."""
     return int(flavor.get("disk", 0)) + int(flavor.get("ephemeral", 0) or 0)
@@ -39,8 +51,20 @@ def _host_passes(host: dict[str, Any], flavor: dict[str, Any], zone: str | None)
         return False
     if wants_dedicated(flavor) and not host.get("dedicated_cpus"):
         return False
-    return not host.get("disabled", False)
+    return has_traits(host, flavor) and not host.get("disabled", False)
 
+
+
+NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
+
+def schedulable(hosts: Iterable[dict[str, Any]],
+                services: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The hosts whose nova-compute service is neither disabled nor forced down (Nova's
+    ComputeFilter); ``services`` are service rows or reports (host, binary, disabled,
+    forced_down)."""
+    out = {s["host"] for s in services
+           if s["binary"] == "nova-compute" and (s.get("disabled") or s.get("forced_down"))}
+    return [h for h in hosts if h["host"] not in out]
 
 class CellScheduler:
     """Ranks cells for a build: filters (zone, dedicated CPUs, slots > 0), weight = slots."""
@@ -69,7 +93,8 @@ class CellScheduler:
 
 
 class HostScheduler:
-    """Picks a host in a cell: filters (room, zone), weight = most free RAM, then name.
+    """Picks a host in a cell: filters (room, zone, required traits), weight = most free RAM,
+    then name.
 
     A full host is never chosen. Dedicated-CPU needs are left to the driver, which fails
     with a clear reason (and the build is rescheduled to a host that has them).
@@ -81,7 +106,7 @@ class HostScheduler:
         excluded = set(exclude)
         candidates = [h for h in hosts if h["host"] not in excluded
                       and (not zone or h.get("availability_zone") == zone)
-                      and host_slots(h, flavor) > 0]
+                      and has_traits(h, flavor) and host_slots(h, flavor) > 0]
         if not candidates:
             return None
         dedicated = wants_dedicated(flavor)

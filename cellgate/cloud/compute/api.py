@@ -16,8 +16,10 @@ from typing import Any
 
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.api import ApiCellService
+from cellgate.cloud.compute.actions import ServerActionMethods, refuse_if_locked
 from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
+from cellgate.cloud.compute.migrations import MigrationMethods
 from cellgate.cloud.compute.query import (
     REGEX_FILTERS,
     STATUS_VM_STATES,
@@ -44,7 +46,7 @@ MAX_SERVERS_PER_REQUEST = 100
 Record = dict[str, Any]
 
 
-class ComputeAPI(FlavorMethods, HostMethods):
+class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMethods):
     """Flavors, servers, metadata, instance actions, services and hypervisors.
 
     ``store`` is the API cell database store (ApiStore), ``router`` the API cell service
@@ -79,18 +81,20 @@ class ComputeAPI(FlavorMethods, HostMethods):
     def _act(self, ctx: RequestContext, instance: Instance, action: str, task_state: str,
              method: str, payload: dict[str, Any], *,
              vm_states: set[str] | None = None,
-             task_states: set[str | None] | None = None) -> None:
+             task_states: set[str | None] | None = None,
+             fields: dict[str, Any] | None = None) -> None:
         """Mark the task at the top, record the action and cast the work to the cell.
 
         The mark is a compare-and-swap in the API store: it lands only if the server is
         still in ``vm_states``/``task_states`` (by default: the states ``instance`` was read
         in, which _check_state approved), so of concurrent requests one wins and the others
         get InstanceInvalidState (409), as Nova's ``save(expected_task_state=...)``.
+        ``fields`` (stored form) are written in the same swap (a rebuild's new name, image...).
         """
         vm_states = {instance.vm_state} if vm_states is None else vm_states
         task_states = {instance.task_state} if task_states is None else task_states
         before, after = self.router.swap_instance(
-            instance.uuid, lambda _data: {"task_state": task_state},
+            instance.uuid, lambda _data: {**(fields or {}), "task_state": task_state},
             vm_states=vm_states, task_states=task_states)
         if after is None:
             if before is None or before.get("deleted"):
@@ -281,7 +285,7 @@ class ComputeAPI(FlavorMethods, HostMethods):
         Allowed in any state; the mark is a compare-and-swap, so of concurrent deletes one
         sends the work and the others find it being deleted already.
         """
-        self._instance(ctx, uuid)
+        self._check_lock(ctx, self._instance(ctx, uuid))
         before, after = self.router.swap_instance(
             uuid, lambda data: None if data.get("task_state") == "deleting"
             else {"task_state": "deleting"})
@@ -293,6 +297,7 @@ class ComputeAPI(FlavorMethods, HostMethods):
     def reboot_server(self, ctx: RequestContext, uuid: str, reboot_type: str = "SOFT") -> None:
         """Reboot (SOFT or HARD); wrong state -> InstanceInvalidState."""
         instance = self._instance(ctx, uuid)
+        self._check_lock(ctx, instance)
         reboot_type = (reboot_type or "SOFT").upper()
         if reboot_type == "SOFT":
             self._check_state(instance, "reboot", {"active"}, {None})
@@ -312,12 +317,14 @@ class ComputeAPI(FlavorMethods, HostMethods):
     def stop_server(self, ctx: RequestContext, uuid: str) -> None:
         """Power off; allowed from ACTIVE or ERROR, else InstanceInvalidState."""
         instance = self._instance(ctx, uuid)
+        self._check_lock(ctx, instance)
         self._check_state(instance, "stop", {"active", "error"}, {None})
         self._act(ctx, instance, "stop", "powering-off", "stop_instance", {})
 
     def start_server(self, ctx: RequestContext, uuid: str) -> None:
         """Power on; allowed from SHUTOFF (vm_state stopped), else InstanceInvalidState."""
         instance = self._instance(ctx, uuid)
+        self._check_lock(ctx, instance)
         self._check_state(instance, "start", {"stopped"}, {None})
         self._act(ctx, instance, "start", "powering-on", "start_instance", {})
 
@@ -345,6 +352,7 @@ class ComputeAPI(FlavorMethods, HostMethods):
         items = {str(k): str(v) for k, v in metadata.items()}
 
         def change(data: dict[str, Any]) -> dict[str, Any]:
+            refuse_if_locked(ctx, uuid, data.get("locked"))
             new = dict(items) if replace else {**(data.get("metadata") or {}), **items}
             _check_metadata_quota(new)
             return {"metadata": new}
@@ -362,6 +370,7 @@ class ComputeAPI(FlavorMethods, HostMethods):
             metadata = dict(data.get("metadata") or {})
             if key not in metadata:
                 raise exc.MetadataItemNotFound()
+            refuse_if_locked(ctx, uuid, data.get("locked"))
             del metadata[key]
             return {"metadata": metadata}
         self._swap(ctx, uuid, change)

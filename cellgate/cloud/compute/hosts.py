@@ -16,6 +16,7 @@ class HostMethods:
     """Part of ComputeAPI: services and hypervisors (needs ``self.store``)."""
 
     store: ApiStore
+    router: Any
 
     def list_services(self, ctx: RequestContext, *, binary: str | None = None,
                       host: str | None = None) -> list[Record]:
@@ -29,11 +30,59 @@ class HostMethods:
                 "id": svc["id"], "uuid": svc["uuid"], "binary": svc["binary"],
                 "host": svc["host"], "zone": svc["zone"],
                 "status": "disabled" if svc.get("disabled") else "enabled",
-                "state": "up", "updated_at": _dt(svc["reported_at"]),
+                "state": "down" if svc.get("forced_down") else "up",
+                "updated_at": _dt(svc["reported_at"]),
                 "created_at": _dt(svc.get("created_at")),
-                "disabled_reason": svc.get("disabled_reason"), "forced_down": False,
+                "disabled_reason": svc.get("disabled_reason"),
+                "forced_down": bool(svc.get("forced_down")),
                 "cell_name": svc["cell_name"]})
         return records
+
+    def update_service(self, ctx: RequestContext, service_uuid: str, *,
+                       disabled: bool | None = None, disabled_reason: str | None = None,
+                       forced_down: bool | None = None) -> Record:
+        """Disable (with a reason), enable or force down a nova-compute service in its cell
+        (enabling clears the reason); returns the new service record. Unknown ->
+        ServiceNotFound; another binary -> Invalid, as Nova."""
+        service = next((s for s in self.list_services(ctx) if s["uuid"] == service_uuid), None)
+        if service is None:
+            raise exc.ServiceNotFound(service_id=service_uuid)
+        if service["binary"] != "nova-compute":
+            raise exc.Invalid(f"Updating a {service['binary']} service is not supported. "
+                              "Only nova-compute services can be updated.")
+        changes: dict[str, Any] = {}
+        if disabled is not None:
+            changes["disabled"] = disabled
+            changes["disabled_reason"] = disabled_reason if disabled else None
+        elif disabled_reason is not None:
+            changes["disabled_reason"] = disabled_reason
+        if forced_down is not None:
+            changes["forced_down"] = forced_down
+        report = self.router.call(service["cell_name"], "update_service",
+                                  {"uuid": service_uuid, "changes": changes})
+        if report is None:
+            raise exc.ServiceNotFound(service_id=service_uuid)
+        self.store.capacity.save_report(report["cell"], report["hosts"], report["services"],
+                                        full=True)
+        return next(s for s in self.list_services(ctx) if s["uuid"] == service_uuid)
+
+    def find_service(self, ctx: RequestContext, host: str, binary: str) -> Record:
+        """The service ``binary`` on ``host`` (the legacy PUT /os-services/<action> names it
+        so); an unknown host or binary -> NotFound with Nova's message."""
+        services = [s for s in self.list_services(ctx) if s["host"] == host]
+        if not services:
+            raise exc.NotFound(f"Host '{host}' is not mapped to any cell")
+        for service in services:
+            if service["binary"] == binary:
+                return service
+        raise exc.NotFound(f"Could not find binary {binary} on host {host}.")
+
+    def list_cells(self, ctx: RequestContext) -> list[Record]:
+        """``[{name, hosts}]``: every cell that reported hosts, with its host names sorted."""
+        cells: dict[str, list[str]] = {}
+        for host in self.store.capacity.hosts():
+            cells.setdefault(host["cell_name"], []).append(host["host"])
+        return [{"name": name, "hosts": sorted(hosts)} for name, hosts in sorted(cells.items())]
 
     def list_hypervisors(self, ctx: RequestContext) -> list[Record]:
         """Hypervisor records ``{id, uuid, hypervisor_hostname, host, state, status, vcpus,
@@ -66,7 +115,7 @@ def _hypervisor(host: dict[str, Any], service: dict[str, Any]) -> Record:
     free_disk = host["local_gb"] - host["local_gb_used"]
     return {
         "id": host["id"], "uuid": host["uuid"], "hypervisor_hostname": host["host"],
-        "host": host["host"], "state": "up",
+        "host": host["host"], "state": "down" if service.get("forced_down") else "up",
         "status": "disabled" if service.get("disabled") else "enabled",
         "vcpus": host["vcpus"], "vcpus_used": host["vcpus_used"],
         "memory_mb": host["memory_mb"], "memory_mb_used": host["memory_mb_used"],

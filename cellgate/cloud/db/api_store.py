@@ -7,6 +7,7 @@ from cellgate.cloud.db.api_tables import api_metadata
 from cellgate.cloud.db.capacity import CapacityStore
 from cellgate.cloud.db.engine import Database
 from cellgate.cloud.db.flavors import FlavorStore
+from cellgate.cloud.db.migrations import MigrationStore
 from cellgate.cloud.db.read_model import InstanceReadModel
 
 
@@ -19,6 +20,7 @@ class ApiStore:
         self.instances = InstanceReadModel(self.db)
         self.actions = ActionStore(self.db)
         self.capacity = CapacityStore(self.db)
+        self.migrations = MigrationStore(self.db)
 
     def dispose(self) -> None:
         """Close every pooled connection of the API database."""

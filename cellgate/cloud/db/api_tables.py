@@ -97,6 +97,28 @@ instance_action_events = Table(
     Column("details", Text),
 )
 
+# Resizes and cold migrations (os-migrations); the child cell reports status changes up.
+migrations = Table(
+    "migrations", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("instance_uuid", String(36), nullable=False, index=True),
+    Column("cell_name", String(255)),
+    Column("migration_type", String(32), nullable=False),
+    Column("status", String(255), nullable=False),
+    Column("source_compute", String(255)),
+    Column("source_node", String(255)),
+    Column("dest_compute", String(255)),
+    Column("dest_node", String(255)),
+    Column("dest_host", String(255)),
+    Column("old_instance_type_id", Integer),
+    Column("new_instance_type_id", Integer),
+    Column("user_id", String(255)),
+    Column("project_id", String(255)),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float),
+)
+
 # What each child cell reports up: one row per host (hypervisor) and one per service.
 cell_hosts = Table(
     "cell_hosts", api_metadata,

@@ -100,6 +100,14 @@ class CellStore:
         with self.db.read() as conn:
             return [dict(r._mapping) for r in conn.execute(select(t.services))]
 
+    def update_service(self, service_uuid: str, **changes: Any) -> bool:
+        """Change ``disabled``, ``disabled_reason`` or ``forced_down`` of one service; False
+        when this cell has no such service."""
+        with self.db.write() as conn:
+            result = conn.execute(update(t.services).where(t.services.c.uuid == service_uuid)
+                                  .values(updated_at=time.time(), **changes))
+        return result.rowcount == 1
+
     # -- resource accounting ------------------------------------------------------------
 
     def claim(self, host: str, instance_uuid: str, vcpus: int, memory_mb: int,

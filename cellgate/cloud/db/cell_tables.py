@@ -52,6 +52,7 @@ services = Table(
     Column("zone", String(255)),
     Column("disabled", Boolean, nullable=False, default=False),
     Column("disabled_reason", String(255)),
+    Column("forced_down", Boolean, nullable=False, default=False),
     Column("created_at", Float),
     Column("updated_at", Float),
 )

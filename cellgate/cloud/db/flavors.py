@@ -105,6 +105,13 @@ class FlavorStore:
             row = self._row(conn, flavorid, project_id, scoped)
             return self._record(row, self._specs(conn, [row.id])[row.id])
 
+    def internal_id(self, flavorid: str) -> int | None:
+        """The integer row id Nova shows as ``*_instance_type_id`` (None if deleted)."""
+        with self.db.read() as conn:
+            row = conn.execute(select(t.flavors.c.id)
+                               .where(t.flavors.c.flavorid == flavorid)).first()
+        return row.id if row else None
+
     def create(self, *, flavorid: str, name: str, ram: int, vcpus: int, disk: int,
                ephemeral: int, swap: int, rxtx_factor: float, is_public: bool,
                description: str | None) -> dict[str, Any]:

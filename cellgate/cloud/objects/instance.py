@@ -18,9 +18,14 @@ _STATUS: dict[str, dict[Any, str]] = {
     "active": {None: "ACTIVE", "rebooting": "REBOOT", "reboot_pending": "REBOOT",
                "reboot_started": "REBOOT", "rebooting_hard": "HARD_REBOOT",
                "reboot_pending_hard": "HARD_REBOOT", "reboot_started_hard": "HARD_REBOOT",
-               "rebuilding": "REBUILD", "updating_password": "PASSWORD"},
+               "rebuilding": "REBUILD", "updating_password": "PASSWORD",
+               "resize_prep": "RESIZE", "resize_migrating": "RESIZE",
+               "resize_migrated": "RESIZE", "resize_finish": "RESIZE"},
     "building": {None: "BUILD"},
-    "stopped": {None: "SHUTOFF", "rebooting": "REBOOT", "rebooting_hard": "HARD_REBOOT"},
+    "stopped": {None: "SHUTOFF", "rebooting": "REBOOT", "rebooting_hard": "HARD_REBOOT",
+                "rebuilding": "REBUILD", "resize_prep": "RESIZE", "resize_migrating": "RESIZE",
+                "resize_migrated": "RESIZE", "resize_finish": "RESIZE"},
+    "resized": {None: "VERIFY_RESIZE", "resize_reverting": "REVERT_RESIZE"},
     "error": {None: "ERROR", "rebuilding": "REBUILD"},
     "deleted": {None: "DELETED"},
     "soft-delete": {None: "SOFT_DELETED"},
@@ -33,13 +38,14 @@ _STATUS: dict[str, dict[Any, str]] = {
 # Fields the child cell owns: a change sent down from the top never carries them.
 CHILD_OWNED = frozenset({"vm_state", "task_state", "power_state", "host", "node", "launched_at",
                          "terminated_at", "fault", "addresses", "deleted", "deleted_at",
-                         "progress", "sync_seq"})
+                         "progress", "sync_seq", "migration"})
 
 
 # Fields users change through the API: the top is authoritative for them, so a sync-up never
 # overwrites them (it may have been sent before the cell applied the user's latest change).
 TOP_OWNED = frozenset({"name", "description", "metadata", "key_name", "access_ipv4",
-                       "access_ipv6", "locked", "tags", "security_groups", "user_data"})
+                       "access_ipv6", "locked", "locked_by", "locked_reason",
+                       "tags", "security_groups", "user_data"})
 
 
 def nova_status(vm_state: str | None, task_state: str | None) -> str:
@@ -92,6 +98,8 @@ class Instance(VersionedObject):
         "addresses": Field(factory=dict),
         "networks": Field("auto"),
         "locked": Field(False),
+        "locked_by": Field(),
+        "locked_reason": Field(),
         "description": Field(),
         "security_groups": Field(factory=lambda: [{"name": "default"}]),
         "progress": Field(0),
@@ -103,6 +111,9 @@ class Instance(VersionedObject):
         "ramdisk_id": Field(""),
         "root_device_name": Field("/dev/vda"),
         "tags": Field(factory=list),
+        # an unfinished resize or cold migration: {uuid, source_host, dest_host, old_flavor,
+        # new_flavor, migration_type}; None when none is in progress
+        "migration": Field(),
         "sync_seq": Field(0),
     }
 

@@ -45,6 +45,7 @@ class ServerView:
     extended_attrs: bool
     host_status: bool
     host_statuses: Mapping[str, str] = field(default_factory=dict)
+    locked_reason: bool = False
 
     @classmethod
     def for_request(cls, base_url: str, version: APIVersion, is_admin: bool,
@@ -54,7 +55,8 @@ class ServerView:
         return cls(base_url=base_url, is_admin=is_admin, locked=version >= "2.9",
                    description=version >= "2.19", tags=version >= "2.26",
                    embedded_flavor=version >= "2.47", extended_attrs=version >= "2.3",
-                   host_status=version >= "2.16", host_statuses=host_statuses(services))
+                   host_status=version >= "2.16", host_statuses=host_statuses(services),
+                   locked_reason=version >= "2.73")
 
     def show(self, record: dict, extended: bool = True) -> dict:
         """GET /servers/{id} and /servers/detail items (extended) or the PUT answer (not)."""
@@ -94,6 +96,8 @@ class ServerView:
             body["fault"] = _fault(fault, self.is_admin)
         if self.locked:
             body["locked"] = bool(record.get("locked"))
+        if self.locked_reason:
+            body["locked_reason"] = record.get("locked_reason")
         if self.description:
             body["description"] = record.get("description")
         if self.tags:

@@ -67,8 +67,11 @@ class FlavorsAdminTest(base.BaseComputeTest):
 
     @decorators.idempotent_id('145591f3-b2a3-4850-be03-d14f9fcf326c')
     def test_member_cannot_create_flavor(self):
+        body = self._valid_body()
         self.assertRaises(lib_exc.Forbidden, self.os_member.flavors_client.create_flavor,
-                          **self._valid_body())
+                          **body)
+        self.assertRaises(lib_exc.NotFound, self.os_admin.flavors_client.show_flavor,
+                          body["id"])
 
     @decorators.idempotent_id('e34d45b5-a6cd-4603-be10-4d3268fde2d5')
     def test_member_cannot_delete_flavor(self):

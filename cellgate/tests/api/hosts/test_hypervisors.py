@@ -48,7 +48,6 @@ class HypervisorsTest(base.BaseComputeTest):
             self.assertIn(hypervisor["service"]["host"], service_hosts, hypervisor)
         self.assertEqual(service_hosts, {h["service"]["host"] for h in detail},
                          "every nova-compute service should report a hypervisor")
-        self.assertGreaterEqual(len(service_hosts), max(self.config.cells.count, 1))
 
     @decorators.idempotent_id('1047f25e-27e6-47a5-bd53-90ad5544cab2')
     def test_show_hypervisor_matches_detail(self):

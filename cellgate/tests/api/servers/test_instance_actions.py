@@ -7,6 +7,7 @@ from tempest.lib.common.utils import data_utils
 
 from cellgate.lib import decorators
 from cellgate.tests import base
+from cellgate.tests.api.servers import _helpers
 
 
 def _stop_and_start(cls) -> dict[str, str | None]:
@@ -67,18 +68,21 @@ class InstanceActionsTest(base.BaseComputeTest):
 
     @decorators.idempotent_id('c807954b-692c-48c8-bc6d-e4c3c9190c5a')
     def test_show_instance_action_with_events(self):
-        by_action = {a["action"]: a for a in self._actions()}
-        create = by_action["create"]
-        shown = self.client.show_instance_action(self.server["id"],
-                                                 create["request_id"])["instanceAction"]
-        self.assertEqual("create", shown["action"])
-        self.assertEqual(create["request_id"], shown["request_id"])
-        self.assertEqual(self.server["id"], shown["instance_uuid"])
-        self.assertIsInstance(shown["events"], list)
-        self.assertNotEqual([], shown["events"])
-        for event in shown["events"]:
-            self.assertTrue(event["event"])
-            self.assertNotIn("traceback", event)  # only admins see tracebacks
+        for listed in self._actions():
+            name = listed["action"]
+            # the compute host records its event when it finishes; wait for it
+            _helpers.wait_for_event(self.client, self.server["id"], listed["request_id"], name)
+            shown = self.client.show_instance_action(self.server["id"],
+                                                     listed["request_id"])["instanceAction"]
+            self.assertEqual(name, shown["action"])
+            self.assertEqual(listed["request_id"], shown["request_id"])
+            self.assertEqual(self.server["id"], shown["instance_uuid"])
+            self.assertEqual([(_helpers.ACTION_EVENTS[name], "Success")],
+                             [(e["event"], e["result"]) for e in shown["events"]], name)
+            for event in shown["events"]:
+                self.assertGreaterEqual(event["finish_time"], event["start_time"], event)
+                self.assertGreaterEqual(event["start_time"], shown["start_time"], event)
+                self.assertNotIn("traceback", event)  # only admins see tracebacks
 
     @decorators.idempotent_id('3f430ad5-ddba-4253-9992-0cad55128f0c')
     def test_show_unknown_request_id_is_404(self):

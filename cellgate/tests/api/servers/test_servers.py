@@ -47,8 +47,11 @@ class ServersTest(base.BaseComputeTest):
         created = self.create_server_for_test(wait_until=None)
         first = self.client.show_server(created["id"])["server"]
         self.assertIn(first["status"], ("BUILD", "ACTIVE"))
+        if first["status"] == "BUILD":
+            self.assertEqual("building", first["OS-EXT-STS:vm_state"])
         final = self.wait_for_server_status(created["id"], "ACTIVE")
-        self.assertEqual("ACTIVE", final["status"])
+        self.assertEqual(("ACTIVE", _helpers.RUNNING, "active", None), _helpers.states(final))
+        self.assertTrue(final["OS-SRV-USG:launched_at"], "an ACTIVE server was launched")
 
     @decorators.idempotent_id('ace0c0f6-8cc9-4850-bf6a-df3e16849b3a')
     def test_show_server(self):
@@ -149,6 +152,7 @@ class ServersTest(base.BaseComputeTest):
     @decorators.idempotent_id('c01e9e92-e71c-4391-bfec-541d7021c365')
     def test_delete_server_then_show_is_404(self):
         server = self.create_server_for_test()
+        self.assertEqual(_helpers.RUNNING, server["OS-EXT-STS:power_state"])
         self.client.delete_server(server["id"])
         _helpers.wait_for_termination(self.client, server["id"])
         self.assertRaises(lib_exc.NotFound, self.client.show_server, server["id"])

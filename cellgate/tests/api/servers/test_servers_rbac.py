@@ -44,6 +44,12 @@ class ServersProjectIsolationTest(base.BaseComputeTest):
         self.assertRaises(lib_exc.NotFound, self.alt.reboot_server, self.server["id"],
                           type="HARD")
         self.assertRaises(lib_exc.NotFound, self.alt.stop_server, self.server["id"])
+        member = self.os_member.servers_client
+        shown = member.show_server(self.server["id"])["server"]
+        self.assertEqual(("ACTIVE", _helpers.RUNNING, "active", None), _helpers.states(shown))
+        if self.config.feature_enabled("instance_actions"):  # refused means not recorded
+            actions = member.list_instance_actions(self.server["id"])["instanceActions"]
+            self.assertEqual(["create"], [a["action"] for a in actions])
 
     @decorators.idempotent_id('9bbc264f-7658-4308-abb0-77ccebeb42ab')
     def test_other_project_metadata_is_404(self):

@@ -19,6 +19,7 @@ from cellgate.harness.config_generate import (
     _pick_flavors,
     _pick_images,
     discover_cloud_settings,
+    parse_feature_pairs,
     render_config,
     run_config_generate,
 )
@@ -86,6 +87,13 @@ class OfflineCheckTest(testtools.TestCase):
                                   member_peer_cloud=None, alt_cloud=None, cells=0,
                                   output=f"{self.dir}/out.conf")
         self.assertIn("no cloud named 'nope'", str(error))
+
+    def test_feature_pairs(self):
+        self.assertEqual({"resize": True, "shelve": False},
+                         parse_feature_pairs(["resize=true", " shelve = off"]))
+        for bad in ("resize", "=true", "resize=maybe"):
+            error = self.assertRaises(ConfigError, parse_feature_pairs, [bad])
+            self.assertIn("give NAME=BOOL", str(error))
 
 
 class LiveCheckTest(testtools.TestCase):

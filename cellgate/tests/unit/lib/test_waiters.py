@@ -137,3 +137,49 @@ class WaitForTerminationTest(testtools.TestCase):
         client = ScriptedServersClient([{"status": "ACTIVE"}])
         error = self.assertRaises(exceptions.TimeoutException, self._wait, client, timeout=0.5)
         self.assertIn("server srv-1 was not deleted within 0.5 s", str(error))
+
+
+class ScriptedActionsClient:
+    """show_instance_action answering from a list of event lists (last one repeats)."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.calls = 0
+
+    def show_instance_action(self, server_id, request_id):
+        answer = self.answers[min(self.calls, len(self.answers) - 1)]
+        self.calls += 1
+        if isinstance(answer, Exception):
+            raise answer
+        return {"instanceAction": {"request_id": request_id, "events": answer}}
+
+
+class WaitForActionEventTest(testtools.TestCase):
+
+    STARTED = {"event": "compute_stop_instance", "finish_time": None, "result": None}
+    DONE = {"event": "compute_stop_instance", "finish_time": "t", "result": "Success"}
+
+    def _wait(self, client, **kwargs):
+        clock = FakeClock()
+        return waiters.wait_for_action_event(client, "srv-1", "req-1", "compute_stop_instance",
+                                             5.0, clock=clock, sleep=clock.sleep, **kwargs)
+
+    def test_waits_for_the_event_to_finish(self):
+        client = ScriptedActionsClient([lib_exc.NotFound(), [], [self.STARTED], [self.DONE]])
+        self.assertEqual(self.DONE, self._wait(client))
+        self.assertEqual(4, client.calls)
+
+    def test_times_out_naming_what_it_saw(self):
+        client = ScriptedActionsClient([[{"event": "other", "result": "Success"}]])
+        error = self.assertRaises(exceptions.TimeoutException, self._wait, client)
+        self.assertIn("compute_stop_instance", str(error))
+        self.assertIn("('other', 'Success')", str(error))
+
+    def test_settled_fails_at_once_without_the_event(self):
+        client = ScriptedActionsClient([[]])
+        self.assertRaises(exceptions.TimeoutException, self._wait, client, settled=True)
+        self.assertEqual(1, client.calls)
+
+    def test_settled_still_waits_for_a_started_event(self):
+        client = ScriptedActionsClient([[self.STARTED], [self.DONE]])
+        self.assertEqual(self.DONE, self._wait(client, settled=True))

@@ -1,0 +1,29 @@
+"""/os-migrations: resize and cold-migration records (admin-only), per microversion."""
+
+from __future__ import annotations
+
+from werkzeug.wrappers import Response
+
+from cellgate.cloud.api.handlers import params
+from cellgate.cloud.api.policy import require_admin
+from cellgate.cloud.api.request import ApiRequest, json_response
+from cellgate.cloud.api.views import migrations as views
+
+_FILTERS = ("instance_uuid", "status", "migration_type", "host", "source_compute")
+
+
+def index(req: ApiRequest) -> Response:
+    """GET /os-migrations: newest first, filtered by instance_uuid, status, migration_type,
+    host (source or destination) and source_compute; paged by limit/marker from 2.59."""
+    require_admin(req, "os_compute_api:os-migrations:index")
+    if req.version >= "2.80":
+        params.only(req, *_FILTERS, "limit", "marker", "changes-since", "changes-before",
+                    "user_id", "project_id", "hidden", "cell_name")
+    filters = {name: req.query_one(name) for name in _FILTERS
+               if req.query_one(name) is not None}
+    if "migration_type" in filters and req.version < "2.23":
+        filters.pop("migration_type")
+    limit, marker = params.limit_and_marker(req) if req.version >= "2.59" else (None, None)
+    records = req.deps.compute_api.list_migrations(req.context, marker=marker, limit=limit,
+                                                   **filters)
+    return json_response({"migrations": [views.migration(r, req.version) for r in records]})

@@ -17,7 +17,8 @@ from cellgate.errors import CellgateError
 
 GATE_EXIT_CODES = """exit codes:
   0  no test failed and at least one passed
-  1  a test failed, nothing ran, or everything was skipped (non-voting jobs too)
+  1  a test failed, nothing ran, or everything was skipped (non-voting jobs too);
+     with --strict also a stale skiplist entry (its tests all pass now) or a leak
   2  the gate could not run: unknown job, bad job file or skiplist, a test module that
      does not import, a cloud that fails to start or cannot be reached"""
 
@@ -127,6 +128,13 @@ def _add_gate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--run-listed", action="store_true",
                    help="run the listed tests too (they still count as skipped by list) and "
                         "report the skiplist entries that now pass")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 1) on a stale skiplist entry, one whose tests all pass "
+                        "now (implies --run-listed), and on resources the tests left behind")
+    p.add_argument("--store", default=None, metavar="URL",
+                   help="results store (subunit2sql schema) to append the run to, any "
+                        "SQLAlchemy URL (default: sqlite results.db in the output folder; "
+                        "'none': do not store)")
     p.set_defaults(func=_run_gate)
 
 
@@ -136,7 +144,7 @@ def _run_gate(args: argparse.Namespace) -> int:
     return run_gate(job=args.job, job_file=args.job_file, config=args.config,
                     output=args.output, concurrency=args.concurrency,
                     test_filter=args.filter, skiplist=args.skiplist,
-                    run_listed=args.run_listed)
+                    run_listed=args.run_listed, store=args.store, strict=args.strict)
 
 
 def _add_config(sub: argparse._SubParsersAction) -> None:
@@ -228,11 +236,20 @@ def _run_skiplist_check(args: argparse.Namespace) -> int:
 
 def _add_parity(sub: argparse._SubParsersAction) -> None:
     p = _command(sub, "parity", "reduce gate results into a parity report",
-                 "Counts per feature area and job, pass and parity ratios, and the tests not "
-                 "passing on every job.",
+                 "Reads gate output folders and results stores; writes the dashboard JSON "
+                 "(schema cellgate/data/parity-report.schema.json) and a static HTML page: "
+                 "counts per area and job, parity against the baseline, skiplist coverage, "
+                 "trend, regressions and flaky tests.",
                  epilog="exit codes:\n  0  every voting job passed\n  1  a voting job failed\n"
-                        "  2  a result folder holds no summary.json")
-    p.add_argument("results", nargs="+", help="gate output folders (each holds summary.json)")
+                        "  2  a result folder holds no summary.json, a store cannot be read, or "
+                        "there is no run to report on")
+    p.add_argument("results", nargs="*", help="gate output folders (each holds summary.json)")
+    p.add_argument("--store", action="append", default=[], metavar="URL",
+                   help="results store (SQLAlchemy URL) whose runs to read; repeatable "
+                        "(default: none, the folders alone)")
+    p.add_argument("--last", type=int, default=10, metavar="N",
+                   help="runs of each job in the trend, regressions and flakiness (default 10)")
+    p.add_argument("--baseline", default="nocells", help="the flat baseline job (default nocells)")
     p.add_argument("--json", default="parity.json", help="machine-readable report path")
     p.add_argument("--html", default="parity.html", help="human-readable page path")
     p.set_defaults(func=_run_parity)
@@ -241,7 +258,8 @@ def _add_parity(sub: argparse._SubParsersAction) -> None:
 def _run_parity(args: argparse.Namespace) -> int:
     from cellgate.harness.parity import run_parity
 
-    return run_parity(results=args.results, json_path=args.json, html_path=args.html)
+    return run_parity(results=args.results, json_path=args.json, html_path=args.html,
+                      stores=args.store, baseline=args.baseline, trend_runs=args.last)
 
 
 def _add_mutants(sub: argparse._SubParsersAction) -> None:

@@ -3,7 +3,8 @@
 For a job: load the job and its skiplist, list the suite, select the job's tests, resolve the
 skiplist, start the job's topology as a reference cloud on a free loopback port, write the
 harness config, run the selection with stestr in parallel (printing each result as it arrives),
-keep `results.subunit`, write `summary.json` and print a readable summary.
+keep `results.subunit` and its JUnit XML twin `results.xml`, write `summary.json` and print a
+readable summary.
 
 With `--config FILE` the same suite runs against the cloud that config describes; nothing is
 started.
@@ -31,7 +32,11 @@ import testtools
 
 from cellgate.errors import CellgateError
 from cellgate.harness.jobs import DEFAULT_TEST_FILTER, GateJob, find_job, load_job
-from cellgate.harness.listed import fold_listed_outcomes, now_passing_entries
+from cellgate.harness.junit import JUNIT_NAME, write_junit
+from cellgate.harness.leaks import LEAKS_NAME, LeakCheck, fail_on_leaks, read_leaks, write_leaks
+from cellgate.harness.listed import fail_on_stale, fold_listed_outcomes, now_passing_entries
+from cellgate.harness.provenance import current_commit
+from cellgate.harness.results_store import append_run, default_store_url, open_store
 from cellgate.harness.runner import run_tests
 from cellgate.harness.skiplist import (
     Skiplist,
@@ -55,8 +60,8 @@ RESOLVED_NAME = "resolved-skips.json"
 SUMMARY_NAME = "summary.json"
 STATE_DIR_NAME = "cloud-state"
 # files of a previous run in the output folder that must not be mistaken for this run's
-_STALE = ("results.subunit", SUMMARY_NAME, RESOLVED_NAME, CONFIG_NAME, "selected-tests.txt",
-          "stestr.log")
+_STALE = ("results.subunit", JUNIT_NAME, SUMMARY_NAME, RESOLVED_NAME, CONFIG_NAME,
+          "selected-tests.txt", "stestr.log", LEAKS_NAME)
 
 
 class GateError(CellgateError):
@@ -115,8 +120,12 @@ def _run_selection(*, config_path: Path, selected: list[str], output: Path,
         out.write(format_result_line(outcome) + "\n")
         out.flush()
 
+    from cellgate.harness.config import load_config
+
+    leak_check = LeakCheck(load_config(config_path))
     outcomes, returncode = run_tests(test_ids=selected, workdir=output, concurrency=concurrency,
                                      env={"CELLGATE_CONFIG": str(config_path)}, on_result=report)
+    write_leaks(output / LEAKS_NAME, leak_check.finish())
     if returncode != 0 and not outcomes:
         log = (output / "stestr.log").read_text(encoding="utf-8", errors="replace")
         raise GateError(f"stestr produced no results (exit {returncode}); its log "
@@ -182,19 +191,26 @@ def _run_on_reference_cloud(gate_job: GateJob, topology: Any, *, config_path: Pa
 def run_gate(*, job: str | None = None, job_file: str | None = None, config: str | None = None,
              output: str | None = None, concurrency: int | None = None,
              test_filter: str | None = None, skiplist: str | None = None,
-             run_listed: bool = False, out: TextIO | None = None,
+             run_listed: bool = False, store: str | None = None, strict: bool = False,
+             out: TextIO | None = None,
              cloud_args: Sequence[str] = (), build_timeout: float | None = None) -> int:
     """Run the gate for one job (or against one existing cloud) and return the exit code.
 
     `run_listed` runs the tests the skiplist lists as well; they still count as skipped by
-    list (the vote is unchanged) and the summary names the entries that now pass.
+    list (the vote is unchanged) and the summary names the entries that now pass. `strict`
+    implies `run_listed` and fails the run (exit 1) when such a stale entry exists, or when
+    the tests left resources behind in the cloud (the leak check, always reported).
     `cloud_args` go to the reference cloud's `cellgate serve` (e.g. `--defect NAME`, for
     `cellgate mutants`); `build_timeout` replaces the config's (seconds) for its tests.
 
-    Writes `results.subunit`, `summary.json`, the config and the resolved skips to `output`
-    (default `gate-output/<job>/`). Raises CellgateError when the gate cannot run.
+    The run is appended to the results store at `store` (a SQLAlchemy URL; default
+    `results.db` in the output folder; `none`: no store).
+
+    Writes `results.subunit`, `results.xml` (JUnit), `summary.json`, the config and the resolved
+    skips to `output` (default `gate-output/<job>/`). Raises CellgateError when the gate cannot run.
     """
     out = out or sys.stdout
+    run_listed = run_listed or strict
     if output is not None:  # a run that stops early must not leave an old summary behind
         _prepare_output(Path(output).resolve())
     gate_job = _select_job(job=job, job_file=job_file, config=config, skiplist=skiplist)
@@ -212,6 +228,9 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
 
     output_dir = Path(output or Path("gate-output") / gate_job.name).resolve()
     _prepare_output(output_dir)
+    store_url = None if store == "none" else store or default_store_url(output_dir)
+    if store_url:
+        open_store(store_url).dispose()  # a bad URL fails before the slow run
     config_path = output_dir / CONFIG_NAME
     all_tests = list_tests(cwd=output_dir, env=None)
     if the_skiplist is not None:
@@ -252,12 +271,21 @@ def run_gate(*, job: str | None = None, job_file: str | None = None, config: str
                                    if gate_job.skiplist else None,
                                    "selected": len(selected), "concurrency": workers,
                                    "test_filter": test_filter,
+                                   "target": external.identity.uri_v3 if external
+                                   else f"reference cloud ({gate_job.topology})",
                                    "cloud_args": list(cloud_args),
-                                   "run_listed": run_listed, **extra})
+                                   "run_listed": run_listed,
+                                   "leaks": read_leaks(output_dir / LEAKS_NAME), **extra})
+    if strict:
+        summary = fail_on_leaks(fail_on_stale(summary))
     (output_dir / SUMMARY_NAME).write_text(json.dumps(summary, indent=2) + "\n",
                                            encoding="utf-8")
     out.write(format_summary(summary))
     stream = output_dir / "results.subunit"
+    junit = write_junit(stream) if stream.exists() else None
+    if store_url:
+        append_run(store_url, summary, commit=current_commit(), artifacts=str(output_dir))
+        out.write(f"results store: {store_url}\n")
     out.write(f"results: {output_dir / SUMMARY_NAME}"
-              + (f", {stream}" if stream.exists() else "") + "\n")
+              + (f", {stream}, {junit}" if junit else "") + "\n")
     return int(summary["exit_code"])

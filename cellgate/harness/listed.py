@@ -3,7 +3,7 @@ that now pass.
 
 The vote does not change: a listed test still counts as *skipped by list*, whatever it did.
 Its real result is kept in `listed_result`, and an entry whose every selected test passed is
-reported as one to remove.
+reported as one to remove. With `--strict` such a stale entry fails the run (`fail_on_stale`).
 """
 
 from __future__ import annotations
@@ -57,3 +57,17 @@ def now_passing_entries(outcomes: list[TestOutcome],
              "tests": sorted(tests[(file, label)])}
             for (file, label), seen in sorted(results.items())
             if all(result == PASSED for result in seen)]
+
+
+def fail_on_stale(summary: dict[str, Any]) -> dict[str, Any]:
+    """`--strict`: the summary voting against the run when a skiplist entry is stale (its
+    tests all passed when run anyway); otherwise the summary unchanged."""
+    stale = summary.get("now_passing_entries") or []
+    if not stale:
+        return summary
+    names = ", ".join(f"{entry['file']} {entry['entry']}" for entry in stale)
+    reason = f"{len(stale)} stale skiplist entr{'y' if len(stale) == 1 else 'ies'} " \
+             f"(all their tests pass now; remove them): {names}"
+    if summary["exit_code"]:
+        reason = f"{summary['reason']}; {reason}"
+    return {**summary, "exit_code": 1, "result": "fail", "reason": reason, "strict": True}

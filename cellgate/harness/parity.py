@@ -4,13 +4,14 @@ The JSON report holds, per feature area and job, the counts passed / failed / sk
 skipped by list; the same per job (`totals`); and parity ratios. A job's `pass_ratio` is
 passed / total. The `parity_ratio` (overall and per area) is the share of distinct test ids
 that passed in every job among all test ids any job reported: 1.0 means every test passes on
-every topology. `not_passing_everywhere` lists the other tests with their status per job. The
-HTML page shows the same figures as one table a person reads at a glance.
+every topology. `not_passing_everywhere` lists the other tests with their status per job.
+
+`run_parity` reads a history of runs (results stores and output folders) and writes the
+dashboard report of `parity_report` (which extends this one) and the page of `parity_html`.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any, TextIO
 
 from cellgate.errors import CellgateError
 from cellgate.harness.gate import SUMMARY_NAME
-from cellgate.harness.summary import FAILED, PASSED, SKIPPED_BY_FLAG, SKIPPED_BY_LIST, STATUSES
+from cellgate.harness.summary import PASSED, STATUSES
 
 _REQUIRED = ("job", "voting", "counts", "tests")
 
@@ -106,76 +107,45 @@ def build_report(summaries: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-_CSS = """body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse}
-td,th{border:1px solid #ccc;padding:4px 8px;text-align:center}.area{text-align:left}
-.ok{background:#d9f2d9}.bad{background:#f7d4d4}.skip{background:#fff3cd}.none{color:#999}
-small{color:#555}"""
-
-
-_STATUS_CSS = {PASSED: "ok", FAILED: "bad", SKIPPED_BY_FLAG: "skip", SKIPPED_BY_LIST: "skip"}
-
-
-def _cell(counts: dict[str, int]) -> str:
-    if not counts["total"]:
-        return '<td class="none">-</td>'
-    css = "bad" if counts[FAILED] else ("ok" if counts[PASSED] else "skip")
-    return (f'<td class="{css}" title="passed / failed / skipped by flag / skipped by list">'
-            f"{counts[PASSED]} / {counts[FAILED]} / {counts[SKIPPED_BY_FLAG]} / "
-            f"{counts[SKIPPED_BY_LIST]}</td>")
-
-
 def _percent(ratio: float | None) -> str:
     return "-" if ratio is None else f"{ratio * 100:.1f}%"
 
 
-def render_html(report: dict[str, Any]) -> str:
-    """A static page: one row per area, one column per job, totals and parity at the bottom."""
-    esc = html.escape
-    names = [job["job"] for job in report["jobs"]]
-    head = "".join(
-        f"<th>{esc(job['job'])}<br><small>{esc(str(job['topology'] or 'existing cloud'))}, "
-        f"{'voting' if job['voting'] else 'non-voting'}, {esc(str(job['result']))}</small></th>"
-        for job in report["jobs"])
-    rows = []
-    for area, per_job in report["areas"].items():
-        cells = "".join(_cell(per_job[name]) for name in names)
-        rows.append(f'<tr><th class="area">{esc(area)}</th>{cells}'
-                    f"<td>{_percent(report['area_parity_ratio'][area])}</td></tr>")
-    totals = "".join(_cell(report["totals"][name]) for name in names)
-    odd_rows = "".join(
-        f"<tr><td class=\"area\">{esc(t['area'])}</td><td class=\"area\">{esc(t['id'])}</td>"
-        + "".join(f'<td class="{_STATUS_CSS.get(t["status"][n], "none")}">'
-                  f"{esc(t['status'][n].replace('_', ' '))}</td>" for n in names) + "</tr>"
-        for t in report["not_passing_everywhere"])
-    rows.append(f'<tr><th class="area">all areas</th>{totals}'
-                f"<td><b>{_percent(report['parity_ratio'])}</b></td></tr>")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>cellgate parity</title>
-<style>{_CSS}</style></head><body>
-<h1>cellgate parity</h1>
-<p>{report['tests_passing_everywhere']} of {report['tests_total']} tests pass on every job
-(parity {_percent(report['parity_ratio'])}). Each cell reads
-<b>passed / failed / skipped by flag / skipped by list</b>.</p>
-<table><tr><th class="area">area</th>{head}<th>parity</th></tr>
-{chr(10).join(rows)}
-</table>
-<h2>Tests that do not pass on every job ({len(report['not_passing_everywhere'])})</h2>
-<table><tr><th class="area">area</th><th class="area">test</th>{"".join(
-    f"<th>{esc(n)}</th>" for n in names)}</tr>
-{odd_rows}
-</table></body></html>
-"""
+def _history(results: list[str], stores: list[str]) -> list[dict[str, Any]]:
+    """The runs of the stores and the output folders, oldest first; a folder's run that a
+    store already holds (same job and start) counts once."""
+    from cellgate.harness.results_store import load_runs
+
+    history = [run for store in stores for run in load_runs(store)]
+    seen = {(run["job"], run.get("started_at")) for run in history}
+    for result in results:
+        summary = load_summary(result)
+        if (summary["job"], summary.get("started_at")) not in seen:
+            history.append(summary)
+    if not history:
+        raise ParityError("no gate run to report on; fix: pass gate output folders or a "
+                          "--store that holds runs")
+    return sorted(history, key=lambda run: run.get("started_at") or "")
 
 
 def run_parity(*, results: list[str], json_path: str, html_path: str,
-               out: TextIO | None = None) -> int:
-    """`cellgate parity`: write the JSON report and the HTML page.
+               stores: list[str] | None = None, baseline: str = "nocells",
+               trend_runs: int = 10, out: TextIO | None = None) -> int:
+    """`cellgate parity`: write the dashboard JSON (validated against its shipped schema) and
+    the HTML page, from the runs in `stores` (results store URLs) and `results` (folders).
 
-    Returns 1 when a voting job in the report failed (so CI can run every job, always get the
-    report, and vote once at the end), else 0.
+    Returns 1 when the current run of a voting job failed (so CI can run every job, always get
+    the report, and vote once at the end), else 0.
     """
+    from cellgate.harness.parity_html import render_html
+    from cellgate.harness.parity_report import build_dashboard, validate_report
+
     out = out or sys.stdout
-    report = build_report([load_summary(result) for result in results])
+    if trend_runs < 1:
+        raise ParityError(f"--last must be at least 1, not {trend_runs}")
+    report = build_dashboard(_history(results, stores or []), baseline=baseline,
+                             trend_runs=trend_runs)
+    validate_report(report)
     for target, text in ((json_path, json.dumps(report, indent=2) + "\n"),
                          (html_path, render_html(report))):
         Path(target).parent.mkdir(parents=True, exist_ok=True)

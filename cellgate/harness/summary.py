@@ -211,6 +211,11 @@ def format_summary(summary: dict[str, Any], *, traceback_lines: int = 20) -> str
         out += ["", "Skiplist entries whose tests all pass now (remove them):"]
         out += [f"  {e['file']} {e['entry']} (bug {e['bug']}): {len(e['tests'])} test(s)"
                 for e in now_passing]
+    leaks = summary.get("leaks") or {}
+    if leaks.get("resources"):
+        out += ["", "Resources the tests left behind in the cloud:"]
+        out += [f"  {kind}: " + ", ".join(f"{item['name']} ({item['id']})" for item in items)
+                for kind, items in leaks["resources"].items()]
     failed = [t for t in tests if t["status"] == FAILED]
     if failed:
         out += ["", "Failures:"]

@@ -78,6 +78,8 @@ class NonEditableInstallTest(testtools.TestCase):
         self.assertTrue(Path(proc.stdout.strip()).is_relative_to(self.target), proc.stdout)
         self.assertTrue((self.target / "cellgate" / "data" / "gate" / "cells-single.yaml")
                         .is_file())
+        self.assertTrue((self.target / "cellgate" / "data" / "parity-report.schema.json")
+                        .is_file())
 
     def test_version(self) -> None:
         proc = self.run_python("-m", "cellgate", "--version")

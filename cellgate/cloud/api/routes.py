@@ -15,6 +15,7 @@ from cellgate.cloud.api.handlers import (
     identity,
     images,
     instance_actions,
+    keypairs,
     server_actions,
     server_metadata,
     servers,
@@ -66,6 +67,9 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     (f"{C}/servers/<server_id>/os-instance-actions", {"GET": instance_actions.index}),
     (f"{C}/servers/<server_id>/os-instance-actions/<request_id>",
      {"GET": instance_actions.show}),
+    # keypairs
+    (f"{C}/os-keypairs", {"GET": keypairs.index, "POST": keypairs.create}),
+    (f"{C}/os-keypairs/<name>", {"GET": keypairs.show, "DELETE": keypairs.delete}),
     # hosts
     (f"{C}/os-services", {"GET": services.index}),
     (f"{C}/os-hypervisors", {"GET": hypervisors.index}),

@@ -18,6 +18,7 @@ from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.api import ApiCellService
 from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
+from cellgate.cloud.compute.keypairs import KeypairMethods
 from cellgate.cloud.compute.query import (
     REGEX_FILTERS,
     STATUS_VM_STATES,
@@ -44,8 +45,8 @@ MAX_SERVERS_PER_REQUEST = 100
 Record = dict[str, Any]
 
 
-class ComputeAPI(FlavorMethods, HostMethods):
-    """Flavors, servers, metadata, instance actions, services and hypervisors.
+class ComputeAPI(FlavorMethods, HostMethods, KeypairMethods):
+    """Flavors, keypairs, servers, metadata, instance actions, services and hypervisors.
 
     ``store`` is the API cell database store (ApiStore), ``router`` the API cell service
     that routes work to cells through the CellRouter, ``images`` the ImageCatalog.
@@ -158,10 +159,12 @@ class ComputeAPI(FlavorMethods, HostMethods):
         else QuotaOrCapacityExceeded (403). Several servers are named ``<name>-<n>`` and share
         one reservation id, with launch indexes 0..n-1; the first record is returned.
         ``user_data`` (base64 text), ``config_drive``, ``tags`` and ``auto_disk_config``
-        (``OS-DCF:diskConfig`` AUTO) are stored on each.
+        (``OS-DCF:diskConfig`` AUTO) are stored on each. ``key_name`` names one of the
+        caller's keypairs (else Invalid); its public key travels with the build.
         """
         image = self.images.get(image_ref)
         flavor = self.get_flavor(ctx, str(flavor_ref))
+        key_data = self.boot_key(ctx, key_name)
         metadata = {str(k): str(v) for k, v in (metadata or {}).items()}
         _check_metadata_quota(metadata)
         zone, forced_host = self._zone(ctx, availability_zone)
@@ -179,7 +182,7 @@ class ComputeAPI(FlavorMethods, HostMethods):
                 availability_zone=zone, requested_availability_zone=zone,
                 requested_host=forced_host,
                 metadata=dict(metadata), created_at=now, updated_at=now,
-                key_name=key_name, access_ipv4=access_ipv4 or "",
+                key_name=key_name, key_data=key_data, access_ipv4=access_ipv4 or "",
                 access_ipv6=access_ipv6 or "", description=description,
                 networks=networks if isinstance(networks, str) else "auto",
                 reservation_id=reservation_id, launch_index=index,

@@ -1,4 +1,5 @@
-"""ApiStore: the API cell database and its stores (flavors, read model, actions, capacity)."""
+"""ApiStore: the API cell database and its stores (flavors, keypairs, read model, actions,
+capacity)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from cellgate.cloud.db.api_tables import api_metadata
 from cellgate.cloud.db.capacity import CapacityStore
 from cellgate.cloud.db.engine import Database
 from cellgate.cloud.db.flavors import FlavorStore
+from cellgate.cloud.db.keypairs import KeypairStore
 from cellgate.cloud.db.read_model import InstanceReadModel
 
 
@@ -19,6 +21,7 @@ class ApiStore:
         self.instances = InstanceReadModel(self.db)
         self.actions = ActionStore(self.db)
         self.capacity = CapacityStore(self.db)
+        self.keypairs = KeypairStore(self.db)
 
     def dispose(self) -> None:
         """Close every pooled connection of the API database."""

@@ -38,6 +38,7 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "services": True,
     "hypervisors": True,
     "images": True,
+    "keypairs": True,
     "security_groups": False,
     "aggregates": False,
     "server_groups": False,

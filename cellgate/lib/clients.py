@@ -9,6 +9,7 @@ from tempest.lib.common import rest_client
 from tempest.lib.services.compute import (
     flavors_client,
     hypervisor_client,
+    keypairs_client,
     services_client,
     versions_client,
 )
@@ -82,6 +83,11 @@ class Clients:
     def hypervisor_client(self) -> hypervisor_client.HypervisorClient:
         """Compute hypervisors (admin)."""
         return hypervisor_client.HypervisorClient(**self._params("compute"))
+
+    @functools.cached_property
+    def keypairs_client(self) -> keypairs_client.KeyPairsClient:
+        """Compute keypairs (per user; admins may name another user from 2.10)."""
+        return keypairs_client.KeyPairsClient(**self._params("compute"))
 
     @functools.cached_property
     def services_client(self) -> services_client.ServicesClient:

@@ -16,6 +16,9 @@ from cellgate.cloud.api.handlers import (
     images,
     instance_actions,
     keypairs,
+    limits,
+    quota_classes,
+    quota_sets,
     server_actions,
     server_metadata,
     servers,
@@ -70,6 +73,14 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     # keypairs
     (f"{C}/os-keypairs", {"GET": keypairs.index, "POST": keypairs.create}),
     (f"{C}/os-keypairs/<name>", {"GET": keypairs.show, "DELETE": keypairs.delete}),
+    # limits and quotas
+    (f"{C}/limits", {"GET": limits.index}),
+    (f"{C}/os-quota-sets/<project_id>", {"GET": quota_sets.show, "PUT": quota_sets.update,
+                                         "DELETE": quota_sets.delete}),
+    (f"{C}/os-quota-sets/<project_id>/detail", {"GET": quota_sets.detail}),
+    (f"{C}/os-quota-sets/<project_id>/defaults", {"GET": quota_sets.defaults}),
+    (f"{C}/os-quota-class-sets/<class_name>", {"GET": quota_classes.show,
+                                               "PUT": quota_classes.update}),
     # hosts
     (f"{C}/os-services", {"GET": services.index}),
     (f"{C}/os-hypervisors", {"GET": hypervisors.index}),

@@ -15,10 +15,6 @@ from cellgate.cloud.db.api_store import ApiStore
 
 Record = dict[str, Any]
 
-# Nova's default key_pairs quota (per user).
-DEFAULT_KEY_PAIRS = 100
-
-
 class KeypairMethods:
     """Part of ComputeAPI: keypairs (needs ``self.store``). ``user_id`` is whose keypairs
     to act on (the HTTP layer allows another user's to admins only); None is the caller."""
@@ -26,8 +22,8 @@ class KeypairMethods:
     store: ApiStore
 
     def key_pairs_limit(self, ctx: RequestContext, user_id: str) -> int:
-        """How many keypairs ``user_id`` may hold."""
-        return DEFAULT_KEY_PAIRS
+        """How many keypairs ``user_id`` may hold (QuotaMethods answers)."""
+        raise NotImplementedError
 
     def create_keypair(self, ctx: RequestContext, name: str, *, key_type: str = keys.SSH,
                        public_key: str | None = None,

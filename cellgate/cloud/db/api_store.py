@@ -1,5 +1,5 @@
-"""ApiStore: the API cell database and its stores (flavors, keypairs, read model, actions,
-capacity)."""
+"""ApiStore: the API cell database and its stores (flavors, keypairs, quotas, read model,
+actions, capacity)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from cellgate.cloud.db.capacity import CapacityStore
 from cellgate.cloud.db.engine import Database
 from cellgate.cloud.db.flavors import FlavorStore
 from cellgate.cloud.db.keypairs import KeypairStore
+from cellgate.cloud.db.quotas import QuotaStore
 from cellgate.cloud.db.read_model import InstanceReadModel
 
 
@@ -22,6 +23,7 @@ class ApiStore:
         self.actions = ActionStore(self.db)
         self.capacity = CapacityStore(self.db)
         self.keypairs = KeypairStore(self.db)
+        self.quotas = QuotaStore(self.db)
 
     def dispose(self) -> None:
         """Close every pooled connection of the API database."""

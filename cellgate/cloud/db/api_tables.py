@@ -129,3 +129,23 @@ key_pairs = Table(
     Column("created_at", DateTime, nullable=False),
     UniqueConstraint("user_id", "name"),
 )
+
+# Quota limits: per project (user_id '') or per user in a project, and per quota class.
+quotas = Table(
+    "quotas", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project_id", String(255), nullable=False),
+    Column("user_id", String(255), nullable=False, default=""),
+    Column("resource", String(255), nullable=False),
+    Column("hard_limit", Integer, nullable=False),
+    UniqueConstraint("project_id", "user_id", "resource"),
+)
+
+quota_classes = Table(
+    "quota_classes", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("class_name", String(255), nullable=False),
+    Column("resource", String(255), nullable=False),
+    Column("hard_limit", Integer, nullable=False),
+    UniqueConstraint("class_name", "resource"),
+)

@@ -39,6 +39,7 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "hypervisors": True,
     "images": True,
     "keypairs": True,
+    "quotas": True,
     "security_groups": False,
     "aggregates": False,
     "server_groups": False,

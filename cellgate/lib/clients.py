@@ -10,6 +10,9 @@ from tempest.lib.services.compute import (
     flavors_client,
     hypervisor_client,
     keypairs_client,
+    limits_client,
+    quota_classes_client,
+    quotas_client,
     services_client,
     versions_client,
 )
@@ -88,6 +91,21 @@ class Clients:
     def keypairs_client(self) -> keypairs_client.KeyPairsClient:
         """Compute keypairs (per user; admins may name another user from 2.10)."""
         return keypairs_client.KeyPairsClient(**self._params("compute"))
+
+    @functools.cached_property
+    def limits_client(self) -> limits_client.LimitsClient:
+        """Compute absolute limits and usage of the caller's project."""
+        return limits_client.LimitsClient(**self._params("compute"))
+
+    @functools.cached_property
+    def quotas_client(self) -> quotas_client.QuotasClient:
+        """Compute quota sets (show, detail, defaults; update and delete as admin)."""
+        return quotas_client.QuotasClient(**self._params("compute"))
+
+    @functools.cached_property
+    def quota_classes_client(self) -> quota_classes_client.QuotaClassesClient:
+        """Compute quota classes (admin)."""
+        return quota_classes_client.QuotaClassesClient(**self._params("compute"))
 
     @functools.cached_property
     def services_client(self) -> services_client.ServicesClient:

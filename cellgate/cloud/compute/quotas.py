@@ -114,34 +114,45 @@ class QuotaMethods:
 
     def servers_allowed(self, ctx: RequestContext, flavor: dict[str, Any], min_count: int,
                         max_count: int) -> int:
-        """How many servers of ``flavor`` a boot may make (max_count, else as many as the
-        instances, cores and ram quotas leave if at least min_count); else
-        QuotaOrCapacityExceeded with Nova's 'Quota exceeded for ...' message."""
-        allowed = max_count
-        overs: list[tuple[str, int, int, int]] = []
-        for user_id in (None, ctx.user_id):
-            if user_id and not self.store.quotas.limits(ctx.project_id, user_id):
-                continue  # no quota of the user's own: the project's is the bound
-            limits = self.get_quotas(ctx, ctx.project_id, user_id)
-            if all(limits[name] < 0 for name, _ in _PER_SERVER):
+        """How many servers of ``flavor`` a boot may make: max_count, else as many as the
+        instances, cores and ram quotas leave if that is at least min_count; else
+        QuotaOrCapacityExceeded with Nova's TooManyInstances message. The project's limits
+        bind, and a user's own ones too when the user has any (as Nova)."""
+        headroom: dict[str, float] = {}
+        limits: dict[str, int] = {}
+        scopes = [None]
+        own = self.store.quotas.limits(ctx.project_id, ctx.user_id)
+        if any(name in own for name, _ in _PER_SERVER):
+            scopes.append(ctx.user_id)
+        for user_id in scopes:
+            scope_limits = self.get_quotas(ctx, ctx.project_id, user_id)
+            if all(scope_limits[name] < 0 for name, _ in _PER_SERVER):
                 continue  # unlimited: no need to count
             usage = self.quota_usage(ctx, ctx.project_id, user_id)
-            for name, per in _PER_SERVER:
-                limit, need = limits[name], per(flavor)
-                if limit < 0 or need == 0:
-                    continue
-                fits = max(limit - usage[name], 0) // need
-                allowed = min(allowed, fits)
-                if fits < min_count:
-                    overs.append((name, need * min_count, usage[name], limit))
-        if overs:
-            overs.sort()
-            name, requested, used, limit = overs[0]
-            names = ", ".join(sorted({o[0] for o in overs}))
-            raise exc.QuotaOrCapacityExceeded(
-                f"Quota exceeded for {names}: Requested {requested}, but already used "
-                f"{used} of {limit} {names}")
-        return allowed
+            for name, _ in _PER_SERVER:
+                limit = scope_limits[name]
+                room = float("inf") if limit < 0 else limit - usage[name]
+                if room < headroom.get(name, float("inf")):
+                    headroom[name], limits[name] = room, limit
+        wanted = {name: per(flavor) * max_count for name, per in _PER_SERVER}
+        overs = sorted(n for n in headroom if wanted[n] > headroom[n])
+        if not overs:
+            return max_count
+        allowed = headroom.get("instances", float("inf"))
+        for name, per in _PER_SERVER[1:]:
+            if per(flavor) and name in headroom:
+                allowed = min(allowed, headroom[name] // per(flavor))
+        if min_count <= allowed <= max_count:
+            return int(allowed)
+        requested = {**wanted, "instances": str(min_count) if min_count == max_count
+                     else f"{min_count}-{max_count}"}
+        detail = [", ".join(str(v) for v in column) for column in zip(
+            *[(requested[n], int(limits[n] - headroom[n]), limits[n]) for n in overs],
+            strict=True)]
+        names = ", ".join(overs)
+        raise exc.QuotaOrCapacityExceeded(
+            f"Quota exceeded for {names}: Requested {detail[0]}, but already used "
+            f"{detail[1]} of {detail[2]} {names}")
 
 
 def _check_settable(resource: str, limit: int, in_use: int, maximum: int) -> None:

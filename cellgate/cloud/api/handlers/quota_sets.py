@@ -1,7 +1,8 @@
 """/os-quota-sets/{project}: show, detail (with usage), defaults, update and delete (admin).
 
 ``user_id`` in the query names a user's quotas within the project. A member may read its
-own project's quotas only (Nova's policy 'admin or project_id:%(project_id)s'); an unknown
+own project's quotas only (Nova's policy 'admin or project_id:%(project_id)s'), and any
+project's defaults; an unknown
 project is 400, as Nova asks Keystone.
 """
 
@@ -18,8 +19,10 @@ from cellgate.cloud.api.validation import validate
 from cellgate.cloud.compute.quotas import RESOURCES, filtered_for
 
 
-def _project(req: ApiRequest, project_id: str, action: str) -> str:
-    if not req.context.is_admin and project_id != req.context.project_id:
+def _project(req: ApiRequest, project_id: str, action: str | None) -> str:
+    """The project, if the caller may see it (``action`` None: anyone may)."""
+    if (action is not None and not req.context.is_admin
+            and project_id != req.context.project_id):
         raise HTTPError(403, "Policy doesn't allow os_compute_api:os-quota-sets:%s to be "
                              "performed." % action)
     if project_id not in req.deps.identity.project_ids().values():
@@ -62,8 +65,8 @@ def detail(req: ApiRequest, project_id: str) -> Response:
 
 
 def defaults(req: ApiRequest, project_id: str) -> Response:
-    """GET /os-quota-sets/{project}/defaults: the default quota class."""
-    _project(req, project_id, "defaults")
+    """GET /os-quota-sets/{project}/defaults: the default quota class (anyone may ask)."""
+    _project(req, project_id, None)
     values = req.deps.compute_api.quota_class(req.context)
     return json_response(quota_body("quota_set", project_id, values, req.version))
 

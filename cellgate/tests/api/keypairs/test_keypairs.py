@@ -85,9 +85,9 @@ class KeypairsTest(base.BaseComputeTest):
     def test_same_name_for_two_users_is_two_keypairs(self):
         name = _helpers.unique_name()
         mine = self._create(name=name)
-        theirs = _helpers.create_keypair(self, self.os_alt, name=name)
+        theirs = _helpers.create_keypair(self, self.os_member_peer, name=name)
         self.assertNotEqual(mine["public_key"], theirs["public_key"])
-        shown = self.os_alt.keypairs_client.show_keypair(name)["keypair"]
+        shown = self.os_member_peer.keypairs_client.show_keypair(name)["keypair"]
         self.assertEqual(theirs["fingerprint"], shown["fingerprint"])
 
     @decorators.idempotent_id('54e387c9-b75d-4e26-9493-dafa8ec4ba2a')

@@ -13,12 +13,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from cryptography.x509.oid import NameOID
 from tempest.lib import exceptions as lib_exc
-from tempest.lib.common.utils import data_utils
+
+from cellgate.tests.api.servers._helpers import unique_name as _unique_name
 
 
 def unique_name(kind: str = "kp") -> str:
-    """A keypair name no other test uses (Nova's keypair character set)."""
-    return data_utils.rand_name(name=kind, prefix="cellgate")
+    """A keypair name no other test uses (letters, digits and dashes: valid everywhere)."""
+    return _unique_name(kind)
 
 
 def colons(digest: bytes) -> str:

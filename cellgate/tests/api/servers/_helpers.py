@@ -59,3 +59,17 @@ def first_hypervisor(admin: Any) -> tuple[dict, str]:
 def find_by_name(servers: list[dict], name: str) -> list[dict]:
     """The servers of a listing whose name is exactly `name` (Nova's filter is a regex)."""
     return [s for s in servers if s.get("name") == name]
+
+
+def enabled_computes(admin: Any) -> list[dict]:
+    """The enabled nova-compute services (one per compute host)."""
+    return [s for s in admin.services_client.list_services(binary="nova-compute")["services"]
+            if s["status"] == "enabled"]
+
+
+def boot_all(test: Any, clients: Any, bodies: list[dict]) -> list[dict]:
+    """Boot every body (deleted when the test ends) before waiting, so hosts build in
+    parallel; returns the ACTIVE servers in order."""
+    created = [test.create_server_for_test(clients=clients, wait_until=None, **body)
+               for body in bodies]
+    return [test.wait_for_server_status(c["id"], "ACTIVE", clients=clients) for c in created]

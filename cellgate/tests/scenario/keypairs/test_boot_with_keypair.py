@@ -5,6 +5,7 @@ from __future__ import annotations
 from cellgate.lib import decorators
 from cellgate.tests import base
 from cellgate.tests.api.keypairs import _helpers
+from cellgate.tests.api.servers._helpers import boot_all, enabled_computes
 
 
 class BootWithKeypairTest(base.BaseComputeTest):
@@ -19,14 +20,7 @@ class BootWithKeypairTest(base.BaseComputeTest):
     @classmethod
     def resource_setup(cls):
         super().resource_setup()
-        cls.computes = [s for s in cls.os_admin.services_client.list_services(
-            binary="nova-compute")["services"] if s["status"] == "enabled"]
-
-    def _boot_all(self, clients, bodies):
-        created = [self.create_server_for_test(clients=clients, wait_until=None, **body)
-                   for body in bodies]
-        return [self.wait_for_server_status(c["id"], "ACTIVE", clients=clients)
-                for c in created]
+        cls.computes = enabled_computes(cls.os_admin)
 
     @decorators.idempotent_id('6e9e85d9-c60a-4a69-b3b5-942becce25eb')
     def test_boot_with_keypair_on_every_host(self):
@@ -35,7 +29,7 @@ class BootWithKeypairTest(base.BaseComputeTest):
         bodies = [{"key_name": keypair["name"],
                    "availability_zone": f"{service['zone']}:{service['host']}"}
                   for service in self.computes]
-        servers = self._boot_all(self.os_admin, bodies)
+        servers = boot_all(self, self.os_admin, bodies)
         self.assertEqual([s["host"] for s in self.computes],
                          [s["OS-EXT-SRV-ATTR:host"] for s in servers])
         self.assertEqual([keypair["name"]] * len(servers), [s["key_name"] for s in servers])
@@ -48,6 +42,6 @@ class BootWithKeypairTest(base.BaseComputeTest):
     def test_member_boots_with_keypair_across_cells(self):
         keypair = _helpers.create_keypair(self, self.os_member)
         count = 2 * max(self.config.cells.count, 1)
-        servers = self._boot_all(self.os_member, [{"key_name": keypair["name"]}] * count)
+        servers = boot_all(self, self.os_member, [{"key_name": keypair["name"]}] * count)
         self.assertEqual(["ACTIVE"] * count, [s["status"] for s in servers])
         self.assertEqual([keypair["name"]] * count, [s["key_name"] for s in servers])

@@ -17,6 +17,7 @@ from cellgate.cloud.api.handlers import (
     instance_actions,
     keypairs,
     limits,
+    projects,
     quota_classes,
     quota_sets,
     server_actions,
@@ -43,6 +44,8 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     ("/identity/v3/auth/tokens", {"POST": identity.issue, "GET": identity.validate_token,
                                   "HEAD": identity.check_token,
                                   "DELETE": identity.revoke_token}),
+    ("/identity/v3/projects", {"GET": projects.index}),
+    ("/identity/v3/projects/<project_id>", {"GET": projects.show}),
     # flavors
     (f"{C}/flavors", {"GET": flavors.index, "POST": flavors.create}),
     (f"{C}/flavors/detail", {"GET": flavors.detail}),

@@ -97,3 +97,22 @@ class QuotasHttpTest(testtools.TestCase):
         self.assertEqual(202, self.req("POST", "/servers", user="member2", body={"server": {
             "name": "vm", "imageRef": self.image, "flavorRef": "1",
             "networks": "none"}}).status_code)
+
+
+class ProjectsHttpTest(testtools.TestCase):
+    """The Keystone project lookups `openstack quota set PROJECT` makes."""
+
+    def test_admin_finds_a_project_by_name_members_see_their_own(self):
+        env = self.useFixture(InProcessCloud("nocells"))
+        ids = env.cloud.identity.project_ids()
+        found = env.request("GET", "/identity/v3/projects?name=project-a", user="admin")
+        self.assertEqual([ids["project-a"]], [p["id"] for p in found.get_json()["projects"]])
+        own = env.request("GET", f"/identity/v3/projects/{ids['project-a']}")
+        self.assertEqual("project-a", own.get_json()["project"]["name"])
+        self.assertEqual(403, env.request("GET", f"/identity/v3/projects/{ids['project-b']}")
+                         .status_code)
+        self.assertEqual(403, env.request("GET", "/identity/v3/projects").status_code)
+        self.assertEqual(404, env.request("GET", "/identity/v3/projects/nope",
+                                          user="admin").status_code)
+        self.assertEqual(401, env.request("GET", "/identity/v3/projects", user=None)
+                         .status_code)

@@ -68,10 +68,18 @@ class ServiceNotFound(NotFound):
     msg_fmt = "Service %(service_id)s could not be found."
 
 
+class KeypairNotFound(NotFound):
+    msg_fmt = "Keypair %(name)s not found for user %(user_id)s"
+
+
 class Invalid(CloudError):
     """The request is malformed or names something impossible (-> 400)."""
 
     msg_fmt = "Invalid input received."
+
+
+class InvalidKeypair(Invalid):
+    msg_fmt = "Keypair data is invalid: %(reason)s"
 
 
 class Conflict(CloudError):
@@ -87,6 +95,10 @@ class FlavorExists(Conflict):
 class FlavorAccessExists(Conflict):
     msg_fmt = ("Flavor access already exists for flavor %(flavor_id)s and project "
                "%(project_id)s combination.")
+
+
+class KeyPairExists(Conflict):
+    msg_fmt = "Key pair '%(key_name)s' already exists."
 
 
 class InstanceInvalidState(Conflict):
@@ -121,6 +133,10 @@ class QuotaOrCapacityExceeded(CloudError):
     """A quota or hard limit would be exceeded (-> 403 as Nova's quota errors)."""
 
     msg_fmt = "Quota exceeded."
+
+
+class KeypairLimitExceeded(QuotaOrCapacityExceeded):
+    msg_fmt = "Quota exceeded, too many key pairs."
 
 
 class MessagingError(CloudError):

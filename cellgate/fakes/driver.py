@@ -111,6 +111,7 @@ class FakeDriver:
         self._lock = threading.Lock()
         self._fail_next = profile.faults.fail_next_spawns
         self._power: dict[str, int] = {}
+        self._keys: dict[str, str] = {}  # instance uuid -> the public key it was given
 
     # -- capacity -----------------------------------------------------------------------
 
@@ -155,8 +156,10 @@ class FakeDriver:
 
     # -- lifecycle ----------------------------------------------------------------------
 
-    def spawn(self, instance_uuid: str, name: str, flavor: dict[str, Any]) -> int:
-        """Boot an instance; returns its power state. Raises SpawnFailed."""
+    def spawn(self, instance_uuid: str, name: str, flavor: dict[str, Any],
+              key_data: str | None = None) -> int:
+        """Boot an instance; returns its power state. Raises SpawnFailed. ``key_data`` is
+        the public key to inject (kept, as a guest would hold it: see ``injected_key``)."""
         self.check_extra_specs(flavor)
         if not self.store.claim(self.host, instance_uuid, flavor["vcpus"], flavor["ram"],
                                 _disk(flavor)):
@@ -170,7 +173,14 @@ class FakeDriver:
             raise SpawnFailed(failure, reschedulable=True)
         with self._lock:
             self._power[instance_uuid] = POWER_RUNNING
+            if key_data:
+                self._keys[instance_uuid] = key_data
         return POWER_RUNNING
+
+    def injected_key(self, instance_uuid: str) -> str | None:
+        """The public key the instance was spawned with, or None."""
+        with self._lock:
+            return self._keys.get(instance_uuid)
 
     def _planned_failure(self, instance_uuid: str, name: str) -> str | None:
         faults = self.profile.faults
@@ -189,6 +199,7 @@ class FakeDriver:
         self.store.release(instance_uuid)
         with self._lock:
             self._power.pop(instance_uuid, None)
+            self._keys.pop(instance_uuid, None)
 
     def reboot(self, instance_uuid: str, reboot_type: str = "SOFT") -> int:
         """Reboot; returns the power state (running)."""

@@ -38,6 +38,8 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "services": True,
     "hypervisors": True,
     "images": True,
+    "keypairs": True,
+    "quotas": True,
     "security_groups": False,
     "aggregates": False,
     "server_groups": False,

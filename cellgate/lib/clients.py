@@ -9,7 +9,11 @@ from tempest.lib.common import rest_client
 from tempest.lib.services.compute import (
     flavors_client,
     hypervisor_client,
+    keypairs_client,
+    limits_client,
     migrations_client,
+    quota_classes_client,
+    quotas_client,
     services_client,
     versions_client,
 )
@@ -88,6 +92,26 @@ class Clients:
     def migrations_client(self) -> migrations_client.MigrationsClient:
         """Resize and migration records, os-migrations (admin)."""
         return migrations_client.MigrationsClient(**self._params("compute"))
+
+    @functools.cached_property
+    def keypairs_client(self) -> keypairs_client.KeyPairsClient:
+        """Compute keypairs (per user; admins may name another user from 2.10)."""
+        return keypairs_client.KeyPairsClient(**self._params("compute"))
+
+    @functools.cached_property
+    def limits_client(self) -> limits_client.LimitsClient:
+        """Compute absolute limits and usage of the caller's project."""
+        return limits_client.LimitsClient(**self._params("compute"))
+
+    @functools.cached_property
+    def quotas_client(self) -> quotas_client.QuotasClient:
+        """Compute quota sets (show, detail, defaults; update and delete as admin)."""
+        return quotas_client.QuotasClient(**self._params("compute"))
+
+    @functools.cached_property
+    def quota_classes_client(self) -> quota_classes_client.QuotaClassesClient:
+        """Compute quota classes (admin)."""
+        return quota_classes_client.QuotaClassesClient(**self._params("compute"))
 
     @functools.cached_property
     def services_client(self) -> services_client.ServicesClient:

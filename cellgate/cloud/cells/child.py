@@ -151,7 +151,8 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods):
                 instance.task_state, instance.host, instance.node = "spawning", host, host
                 instance.save()
             try:
-                power_state = driver.spawn(instance.uuid, instance.name, instance.flavor)
+                power_state = driver.spawn(instance.uuid, instance.name, instance.flavor,
+                                           key_data=instance.key_data)
             except SpawnFailed as exc:
                 failure = exc
                 LOG.info("cell %s: build of %s failed on %s: %s", self.cell_name,

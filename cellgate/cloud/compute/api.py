@@ -19,6 +19,7 @@ from cellgate.cloud.cells.api import ApiCellService
 from cellgate.cloud.compute.actions import ServerActionMethods, refuse_if_locked
 from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
+from cellgate.cloud.compute.keypairs import KeypairMethods
 from cellgate.cloud.compute.migrations import MigrationMethods
 from cellgate.cloud.compute.query import (
     REGEX_FILTERS,
@@ -32,22 +33,26 @@ from cellgate.cloud.compute.query import (
     tags_matcher,
     truthy,
 )
+from cellgate.cloud.compute.quotas import QuotaMethods
 from cellgate.cloud.context import RequestContext
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.images import ImageCatalog
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import Instance
 
-MAX_METADATA_ITEMS = 128
-# The most servers one POST /servers makes (min_count/max_count), until quotas exist: a
-# larger min_count is 403 "Quota exceeded for instances", a larger max_count is cut to it.
+MAX_METADATA_ITEMS = 128  # Nova's default metadata_items quota
+# The most servers one POST /servers makes (min_count/max_count) besides the instances
+# quota (which is unlimited by default): a larger min_count is 403 "Quota exceeded for
+# instances", a larger max_count is cut to it.
 MAX_SERVERS_PER_REQUEST = 100
 
 Record = dict[str, Any]
 
 
-class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMethods):
-    """Flavors, servers, metadata, instance actions, services and hypervisors.
+class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMethods,
+                 QuotaMethods, KeypairMethods):
+    """Flavors, keypairs, quotas, servers, metadata, instance actions, migrations,
+    services and hypervisors.
 
     ``store`` is the API cell database store (ApiStore), ``router`` the API cell service
     that routes work to cells through the CellRouter, ``images`` the ImageCatalog.
@@ -162,14 +167,17 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         else QuotaOrCapacityExceeded (403). Several servers are named ``<name>-<n>`` and share
         one reservation id, with launch indexes 0..n-1; the first record is returned.
         ``user_data`` (base64 text), ``config_drive``, ``tags`` and ``auto_disk_config``
-        (``OS-DCF:diskConfig`` AUTO) are stored on each.
+        (``OS-DCF:diskConfig`` AUTO) are stored on each. ``key_name`` names one of the
+        caller's keypairs (else Invalid); its public key travels with the build.
         """
         image = self.images.get(image_ref)
         flavor = self.get_flavor(ctx, str(flavor_ref))
+        key_data = self.boot_key(ctx, key_name)
         metadata = {str(k): str(v) for k, v in (metadata or {}).items()}
-        _check_metadata_quota(metadata)
+        _check_metadata_quota(metadata, self.metadata_limit(ctx))
         zone, forced_host = self._zone(ctx, availability_zone)
         count = _server_count(int(min_count), int(max_count or min_count))
+        count = self.servers_allowed(ctx, flavor, int(min_count), count)
         admin_pass = secrets.token_urlsafe(9)
         reservation_id = "r-" + secrets.token_hex(4)
         now = utcnow()
@@ -183,7 +191,7 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                 availability_zone=zone, requested_availability_zone=zone,
                 requested_host=forced_host,
                 metadata=dict(metadata), created_at=now, updated_at=now,
-                key_name=key_name, access_ipv4=access_ipv4 or "",
+                key_name=key_name, key_data=key_data, access_ipv4=access_ipv4 or "",
                 access_ipv6=access_ipv6 or "", description=description,
                 networks=networks if isinstance(networks, str) else "auto",
                 reservation_id=reservation_id, launch_index=index,
@@ -345,16 +353,17 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                         replace: bool) -> dict[str, str]:
         """Merge (replace=False) or replace (replace=True) metadata; returns the new whole.
 
-        More than 128 items -> QuotaOrCapacityExceeded, as Nova's metadata quota. The
+        More than the metadata_items quota -> QuotaOrCapacityExceeded, as Nova. The
         merge is a compare-and-swap on the stored metadata, so concurrent merges all land
         and the quota is checked against what the server really holds.
         """
         items = {str(k): str(v) for k, v in metadata.items()}
+        limit = self.metadata_limit(ctx)
 
         def change(data: dict[str, Any]) -> dict[str, Any]:
             refuse_if_locked(ctx, uuid, data.get("locked"))
             new = dict(items) if replace else {**(data.get("metadata") or {}), **items}
-            _check_metadata_quota(new)
+            _check_metadata_quota(new, limit)
             return {"metadata": new}
         return dict(self._swap(ctx, uuid, change)["metadata"])
 
@@ -407,11 +416,9 @@ def _server_count(min_count: int, max_count: int) -> int:
     return min(max_count, MAX_SERVERS_PER_REQUEST)
 
 
-def _check_metadata_quota(metadata: dict[str, str]) -> None:
-    if len(metadata) > MAX_METADATA_ITEMS:
-        raise exc.QuotaOrCapacityExceeded(
-            f"Quota exceeded for metadata_items: Requested {len(metadata)}, but "
-            f"the limit is {MAX_METADATA_ITEMS}")
+def _check_metadata_quota(metadata: dict[str, str], limit: int = MAX_METADATA_ITEMS) -> None:
+    if len(metadata) > limit:
+        raise exc.QuotaOrCapacityExceeded(f"Maximum number of metadata items exceeds {limit}")
 
 
 def _hostname(name: str) -> str:

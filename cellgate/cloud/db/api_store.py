@@ -1,4 +1,5 @@
-"""ApiStore: the API cell database and its stores (flavors, read model, actions, capacity)."""
+"""ApiStore: the API cell database and its stores (flavors, keypairs, quotas, read model,
+actions, capacity)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from cellgate.cloud.db.api_tables import api_metadata
 from cellgate.cloud.db.capacity import CapacityStore
 from cellgate.cloud.db.engine import Database
 from cellgate.cloud.db.flavors import FlavorStore
+from cellgate.cloud.db.keypairs import KeypairStore
 from cellgate.cloud.db.migrations import MigrationStore
+from cellgate.cloud.db.quotas import QuotaStore
 from cellgate.cloud.db.read_model import InstanceReadModel
 
 
@@ -21,6 +24,8 @@ class ApiStore:
         self.actions = ActionStore(self.db)
         self.capacity = CapacityStore(self.db)
         self.migrations = MigrationStore(self.db)
+        self.keypairs = KeypairStore(self.db)
+        self.quotas = QuotaStore(self.db)
 
     def dispose(self) -> None:
         """Close every pooled connection of the API database."""

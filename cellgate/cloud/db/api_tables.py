@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
                         Boolean,
                         Column,
+                        DateTime,
                         Float,
                         Index,
                         Integer,
@@ -136,4 +137,37 @@ cell_services = Table(
     Column("cell_name", String(255), nullable=False),
     Column("data", Text, nullable=False),
     Column("updated_at", Float, nullable=False),
+)
+
+# Keypairs belong to a user (not a project), as Nova's API database holds them.
+key_pairs = Table(
+    "key_pairs", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", String(255), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("fingerprint", String(255), nullable=False),
+    Column("public_key", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("user_id", "name"),
+)
+
+# Quota limits: per project (user_id '') or per user in a project, and per quota class.
+quotas = Table(
+    "quotas", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project_id", String(255), nullable=False),
+    Column("user_id", String(255), nullable=False, default=""),
+    Column("resource", String(255), nullable=False),
+    Column("hard_limit", Integer, nullable=False),
+    UniqueConstraint("project_id", "user_id", "resource"),
+)
+
+quota_classes = Table(
+    "quota_classes", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("class_name", String(255), nullable=False),
+    Column("resource", String(255), nullable=False),
+    Column("hard_limit", Integer, nullable=False),
+    UniqueConstraint("class_name", "resource"),
 )

@@ -62,10 +62,11 @@ class InstanceSite(Protocol):
 
 
 class Instance(VersionedObject):
-    """A server. Version history: 1.0 initial."""
+    """A server. Version history: 1.0 initial; 1.1 adds ``key_data`` (the public key of
+    ``key_name``, resolved at the top at boot; missing in 1.0 data, read as None)."""
 
     OBJ_NAME = "Instance"
-    VERSION = "1.0"
+    VERSION = "1.1"
     FIELDS: ClassVar[dict[str, Field]] = {
         "uuid": Field(),
         "name": Field(),
@@ -91,6 +92,7 @@ class Instance(VersionedObject):
         "deleted": Field(False),
         "fault": Field(),
         "key_name": Field(),
+        "key_data": Field(),
         "config_drive": Field(""),
         "auto_disk_config": Field(False),
         "access_ipv4": Field(),

@@ -135,3 +135,17 @@ def expected_cells(config: Any) -> set[str]:
 def cells_of(config: Any, hosts: list[str]) -> dict[str, str | None]:
     """{host: its cell by `[cells] host_cells`} (None for a host the mapping does not name)."""
     return {host: config.cells.cell_of(host) for host in hosts}
+
+
+def enabled_computes(admin: Any) -> list[dict]:
+    """The enabled nova-compute services (one per compute host)."""
+    return [s for s in admin.services_client.list_services(binary="nova-compute")["services"]
+            if s["status"] == "enabled"]
+
+
+def boot_all(test: Any, clients: Any, bodies: list[dict]) -> list[dict]:
+    """Boot every body (deleted when the test ends) before waiting, so hosts build in
+    parallel; returns the ACTIVE servers in order."""
+    created = [test.create_server_for_test(clients=clients, wait_until=None, **body)
+               for body in bodies]
+    return [test.wait_for_server_status(c["id"], "ACTIVE", clients=clients) for c in created]

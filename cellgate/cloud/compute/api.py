@@ -32,6 +32,7 @@ from cellgate.cloud.compute.query import (
     tags_matcher,
     truthy,
 )
+from cellgate.cloud.compute.tags import TagMethods
 from cellgate.cloud.context import RequestContext
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.images import ImageCatalog
@@ -46,8 +47,9 @@ MAX_SERVERS_PER_REQUEST = 100
 Record = dict[str, Any]
 
 
-class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMethods):
-    """Flavors, servers, metadata, instance actions, services and hypervisors.
+class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMethods,
+                 TagMethods):
+    """Flavors, servers, metadata, tags, instance actions, services and hypervisors.
 
     ``store`` is the API cell database store (ApiStore), ``router`` the API cell service
     that routes work to cells through the CellRouter, ``images`` the ImageCatalog.

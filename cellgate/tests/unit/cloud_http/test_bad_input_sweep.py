@@ -60,6 +60,8 @@ _FIELD_BODIES = tuple(body.encode() for body in (
     '{"server": {"name": ["x"]}}',
     '{"metadata": {"k": 1}}',
     '{"meta": {"k": "%s"}}' % ("v" * 300),
+    '{"tags": [1, "a,b"]}',
+    '{"tags": null}',
 ))
 _BODIES += _FIELD_BODIES
 _QUERIES = ("limit=x", "limit=-5", "marker=nope", "sort_dir=up", "sort_key=bogus",

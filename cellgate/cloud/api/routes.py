@@ -81,6 +81,14 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     (f"{C}/os-hypervisors", {"GET": hypervisors.index}),
     (f"{C}/os-hypervisors/detail", {"GET": hypervisors.detail}),
     (f"{C}/os-hypervisors/<hypervisor_id>", {"GET": hypervisors.show}),
+    # cells v1, removed: 410 as Nova
+    (f"{C}/os-cells", {"GET": cells.gone, "POST": cells.gone}),
+    (f"{C}/os-cells/capacities", {"GET": cells.gone}),
+    (f"{C}/os-cells/detail", {"GET": cells.gone}),
+    (f"{C}/os-cells/info", {"GET": cells.gone}),
+    (f"{C}/os-cells/sync_instances", {"POST": cells.gone}),
+    (f"{C}/os-cells/<cell_id>", {"GET": cells.gone, "PUT": cells.gone, "DELETE": cells.gone}),
+    (f"{C}/os-cells/<cell_id>/capacities", {"GET": cells.gone}),
     # cellgate's own admin extension: which cell each compute host belongs to
     ("/cellgate/v1/cells", {"GET": cells.index}),
     # image

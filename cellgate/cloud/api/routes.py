@@ -80,7 +80,9 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     (f"{C}/os-services/<service_id>", {"PUT": services.update}),
     (f"{C}/os-hypervisors", {"GET": hypervisors.index}),
     (f"{C}/os-hypervisors/detail", {"GET": hypervisors.detail}),
+    (f"{C}/os-hypervisors/statistics", {"GET": hypervisors.statistics}),
     (f"{C}/os-hypervisors/<hypervisor_id>", {"GET": hypervisors.show}),
+    (f"{C}/os-hypervisors/<hypervisor_id>/uptime", {"GET": hypervisors.uptime}),
     # cells v1, removed: 410 as Nova
     (f"{C}/os-cells", {"GET": cells.gone, "POST": cells.gone}),
     (f"{C}/os-cells/capacities", {"GET": cells.gone}),

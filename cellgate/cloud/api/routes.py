@@ -34,6 +34,8 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     ("/compute/", {"GET": versions.compute_versions}),
     ("/compute/v2.1", {"GET": versions.compute_version}),
     ("/compute/v2.1/", {"GET": versions.compute_version}),
+    ("/compute/v2", {"GET": versions.compute_v2_version}),
+    ("/compute/v2/", {"GET": versions.compute_v2_version}),
     ("/identity/", {"GET": versions.identity_versions}),
     ("/identity/v3", {"GET": versions.identity_version}),
     ("/identity/v3/", {"GET": versions.identity_version}),
@@ -101,7 +103,8 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
 # Handlers that answer without a token: discovery, and Keystone's token API (which checks
 # its own headers).
 PUBLIC_HANDLERS = frozenset((
-    versions.compute_versions, versions.compute_version, versions.identity_versions,
+    versions.compute_versions, versions.compute_version, versions.compute_v2_version,
+    versions.identity_versions,
     versions.identity_version, versions.image_versions, identity.issue,
     identity.validate_token, identity.check_token, identity.revoke_token,
 ))

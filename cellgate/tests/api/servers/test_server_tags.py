@@ -20,8 +20,8 @@ RACERS = 8
 V226 = {"X-OpenStack-Nova-API-Version": "2.26"}
 
 
-class ServerTagsTest(base.BaseComputeTest):
-    """Tag routes on one server owned by the class; each test starts from no tags."""
+class _TaggedServerTest(base.BaseComputeTest):
+    """One server owned by the class; each test starts from no tags."""
 
     microversion = "2.26"
 
@@ -37,6 +37,10 @@ class ServerTagsTest(base.BaseComputeTest):
 
     def _tags(self):
         return self.client.list_tags(self.server["id"])["tags"]
+
+
+class ServerTagsTest(_TaggedServerTest):
+    """Tag routes on the class's server."""
 
     @decorators.idempotent_id('7df0ec10-6045-49eb-89dd-ba6e4fa4bc5f')
     def test_replace_all_sorts_and_drops_duplicates(self):
@@ -105,21 +109,10 @@ class ServerTagsTest(base.BaseComputeTest):
         self.assertNotIn("tags", self.client.show_server(self.server["id"])["server"])
 
 
-class ServerTagsNegativeTest(base.BaseComputeTest):
+class ServerTagsNegativeTest(_TaggedServerTest):
     """Tag requests Nova refuses."""
 
-    microversion = "2.26"
     roles = ("member", "alt")
-
-    @classmethod
-    def resource_setup(cls):
-        super().resource_setup()
-        cls.client = cls.os_member.servers_client
-        cls.server = cls.create_test_server()
-
-    def setUp(self):
-        super().setUp()
-        self.client.delete_all_tags(self.server["id"])
 
     @decorators.idempotent_id('a9233d43-5249-4ae0-b47b-c1563b766d5f')
     def test_replace_with_bad_tags_is_400(self):
@@ -127,19 +120,19 @@ class ServerTagsNegativeTest(base.BaseComputeTest):
                      "not-a-list", [7]):
             self.assertRaises(lib_exc.BadRequest, self.client.update_all_tags,
                               self.server["id"], tags)
-        self.assertEqual([], self.client.list_tags(self.server["id"])["tags"])
+        self.assertEqual([], self._tags())
 
     @decorators.idempotent_id('35d6e8b2-8009-46f5-821f-74d2b1efedc0')
     def test_longest_tag_and_fifty_tags_are_accepted(self):
         tags = ["x" * 60] + [f"t{n}" for n in range(MAX_TAGS - 1)]
         self.client.update_all_tags(self.server["id"], tags)
-        self.assertEqual(sorted(tags), sorted(self.client.list_tags(self.server["id"])["tags"]))
+        self.assertEqual(sorted(tags), sorted(self._tags()))
 
     @decorators.idempotent_id('f737ef86-0912-41dd-bff2-2d7dbc23c6b3')
     def test_add_bad_tag_is_400(self):
         for tag in ("a,b", "y" * 61):
             self.assertRaises(lib_exc.BadRequest, self.client.update_tag, self.server["id"], tag)
-        self.assertEqual([], self.client.list_tags(self.server["id"])["tags"])
+        self.assertEqual([], self._tags())
 
     @decorators.idempotent_id('7f000bd4-a106-4dd3-a28f-e0f3af7cc595')
     def test_add_beyond_fifty_is_400(self):
@@ -148,7 +141,7 @@ class ServerTagsNegativeTest(base.BaseComputeTest):
         self.assertRaises(lib_exc.BadRequest, self.client.update_tag, self.server["id"], "one")
         # at the limit even a tag the server has is refused, as Nova counts first
         self.assertRaises(lib_exc.BadRequest, self.client.update_tag, self.server["id"], "t0")
-        self.assertEqual(MAX_TAGS, len(self.client.list_tags(self.server["id"])["tags"]))
+        self.assertEqual(MAX_TAGS, len(self._tags()))
 
     @decorators.idempotent_id('19d7f8a6-dedd-4382-ba13-f05e57a5829b')
     def test_add_with_a_body_is_400(self):
@@ -156,7 +149,7 @@ class ServerTagsNegativeTest(base.BaseComputeTest):
         self.assertRaises(lib_exc.BadRequest, rest.put,
                           f"servers/{self.server['id']}/tags/bodied", '{"tag": "bodied"}',
                           headers=V226, extra_headers=True)
-        self.assertEqual([], self.client.list_tags(self.server["id"])["tags"])
+        self.assertEqual([], self._tags())
 
     @decorators.idempotent_id('70c60c6e-3a57-4f5b-9e30-f77149764ea3')
     def test_unknown_tag_and_server_are_404(self):
@@ -190,4 +183,4 @@ class ServerTagsNegativeTest(base.BaseComputeTest):
                            (self.client.delete_all_tags, ())):
             self.assertRaises(lib_exc.NotFound, call, self.server["id"], *args)
         self.use_microversion("2.26")
-        self.assertEqual(["early"], self.client.list_tags(self.server["id"])["tags"])
+        self.assertEqual(["early"], self._tags())

@@ -14,9 +14,7 @@ from cellgate.tests.unit.cloud_core.helpers import (
     topology,
     wait_for_status,
 )
-
-ROOMY = {"vcpus": 64, "memory_mb": 65536, "disk_gb": 4000}
-BROKEN = {**ROOMY, "faults": {"fail_all_spawns": True}}
+from cellgate.tests.unit.cloud_core.test_atomic_state import BROKEN, ROOMY
 
 
 class ServerTagsTest(CloudTestCase):

@@ -1,7 +1,8 @@
 """The app factory: one WSGI application serving identity, compute and image.
 
-The request walk: route match (Werkzeug Map; 404/405 with Allow) -> token check (all but
-discovery and token issue) -> microversion negotiation (compute) -> handler. Errors are
+The request walk: legacy prefix split (`legacy`: a project id segment, the v2 endpoint) ->
+route match (Werkzeug Map; 404/405 with Allow) -> token check (all but discovery and token
+issue) -> microversion negotiation (compute) -> the URL's project id checked -> handler. Errors are
 turned into bodies here only: HTTPError as raised, domain exceptions through
 `faults.translate`, anything else a 500 with a log line.
 """
@@ -16,7 +17,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
 from cellgate.cloud import exceptions as exc
-from cellgate.cloud.api import auth, faults, microversion
+from cellgate.cloud.api import auth, faults, legacy, microversion
 from cellgate.cloud.api.errors import HTTPError, keystone_error, nova_fault
 from cellgate.cloud.api.request import DEFAULT_PUBLIC_URL, MAX_BODY_BYTES, ApiRequest, json_response
 from cellgate.cloud.api.routes import PUBLIC_HANDLERS, build_map, service_of
@@ -39,11 +40,12 @@ class CloudApp:
 
     def __call__(self, environ: dict, start_response) -> Any:
         http = Request(environ)
-        service = service_of(http.path)
+        path, prefix = legacy.split(http.path)
+        service = service_of(path)
         state: dict[str, Any] = {}
         try:
             try:
-                response = self._dispatch(http, service, state)
+                response = self._dispatch(http, path, prefix, service, state)
             except HTTPError as error:
                 response = _error_response(self.public_url, service, error)
             except microversion.MicroversionError as error:
@@ -64,12 +66,15 @@ class CloudApp:
         if request_id is not None:
             response.headers["X-Openstack-Request-Id"] = request_id
             response.headers["X-Compute-Request-Id"] = request_id
+        if prefix is not None:
+            _relink(response, prefix, self.public_url.rstrip("/"))
         return response(environ, start_response)
 
-    def _dispatch(self, http: Request, service: str, state: dict[str, Any]) -> Response:
+    def _dispatch(self, http: Request, path: str, prefix: legacy.Legacy | None, service: str,
+                  state: dict[str, Any]) -> Response:
         adapter = self.url_map.bind_to_environ(http.environ)
         try:
-            handler, url_args = adapter.match()
+            handler, url_args = adapter.match(path_info=path)
             route_error: HTTPError | None = None
         except MethodNotAllowed as error:
             handler, url_args = None, {}
@@ -79,15 +84,19 @@ class CloudApp:
         except NotFound:
             handler, url_args = None, {}
             route_error = HTTPError(404, "The resource could not be found.")
-        public = handler in PUBLIC_HANDLERS or (
-            route_error is not None and service == "identity")
+        # a project id in the URL makes even the version document need a token, as Nova
+        public = (handler in PUBLIC_HANDLERS and (prefix is None or prefix.project_id is None)
+                  ) or (route_error is not None and service == "identity")
         version = None
         context = None
         if not public:
             # keystonemiddleware runs before Nova: a missing token wins over a bad version
             context = auth.authenticate(http, self.deps.identity)
             state["request_id"] = context.request_id
-            if service == "compute":
+            if service == "compute" and prefix is not None and prefix.fixed_version:
+                version = microversion.MIN_API_VERSION  # the v2 endpoint: no negotiation
+                context = dataclasses.replace(context, microversion=str(version))
+            elif service == "compute":
                 version = microversion.negotiate(http.headers)
                 state["version"] = version
                 context = dataclasses.replace(context, microversion=str(version))
@@ -95,9 +104,22 @@ class CloudApp:
                          base_url=self.public_url.rstrip("/"))
         if route_error is not None:
             raise route_error
+        mismatch = None if prefix is None or context is None else prefix.check_project(
+            context.project_id)
+        if mismatch is not None:
+            raise HTTPError(400, mismatch)
         if (http.content_length or 0) > MAX_BODY_BYTES:  # Nova's sizelimit runs first too
             raise HTTPError(413, "Request is too large.")
         return handler(req, **url_args)
+
+
+def _relink(response: Response, prefix: legacy.Legacy, public_url: str) -> None:
+    """Put the legacy prefix back into the answer's links and Location."""
+    location = response.headers.get("Location")
+    if location:
+        response.headers["Location"] = prefix.link(location, public_url)
+    if response.mimetype == "application/json" and response.status_code != 204:
+        response.set_data(prefix.rewrite_body(response.get_data(), public_url))
 
 
 def _error_response(public_url: str, service: str, error: HTTPError) -> Response:

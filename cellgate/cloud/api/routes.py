@@ -24,6 +24,7 @@ from cellgate.cloud.api.handlers import (
     quota_sets,
     server_actions,
     server_metadata,
+    server_tags,
     servers,
     services,
     versions,
@@ -38,6 +39,8 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     ("/compute/", {"GET": versions.compute_versions}),
     ("/compute/v2.1", {"GET": versions.compute_version}),
     ("/compute/v2.1/", {"GET": versions.compute_version}),
+    ("/compute/v2", {"GET": versions.compute_v2_version}),
+    ("/compute/v2/", {"GET": versions.compute_v2_version}),
     ("/identity/", {"GET": versions.identity_versions}),
     ("/identity/v3", {"GET": versions.identity_version}),
     ("/identity/v3/", {"GET": versions.identity_version}),
@@ -72,6 +75,11 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     (f"{C}/servers/<server_id>/metadata/<key>", {"GET": server_metadata.show,
                                                  "PUT": server_metadata.update,
                                                  "DELETE": server_metadata.delete}),
+    (f"{C}/servers/<server_id>/tags", {"GET": server_tags.index, "PUT": server_tags.replace,
+                                       "DELETE": server_tags.delete_all}),
+    (f"{C}/servers/<server_id>/tags/<tag>", {"GET": server_tags.show,
+                                             "PUT": server_tags.update,
+                                             "DELETE": server_tags.delete}),
     (f"{C}/servers/<server_id>/os-instance-actions", {"GET": instance_actions.index}),
     (f"{C}/os-migrations", {"GET": migrations.index}),
     (f"{C}/servers/<server_id>/os-instance-actions/<request_id>",
@@ -92,7 +100,17 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     (f"{C}/os-services/<service_id>", {"PUT": services.update}),
     (f"{C}/os-hypervisors", {"GET": hypervisors.index}),
     (f"{C}/os-hypervisors/detail", {"GET": hypervisors.detail}),
+    (f"{C}/os-hypervisors/statistics", {"GET": hypervisors.statistics}),
     (f"{C}/os-hypervisors/<hypervisor_id>", {"GET": hypervisors.show}),
+    (f"{C}/os-hypervisors/<hypervisor_id>/uptime", {"GET": hypervisors.uptime}),
+    # cells v1, removed: 410 as Nova
+    (f"{C}/os-cells", {"GET": cells.gone, "POST": cells.gone}),
+    (f"{C}/os-cells/capacities", {"GET": cells.gone}),
+    (f"{C}/os-cells/detail", {"GET": cells.gone}),
+    (f"{C}/os-cells/info", {"GET": cells.gone}),
+    (f"{C}/os-cells/sync_instances", {"POST": cells.gone}),
+    (f"{C}/os-cells/<cell_id>", {"GET": cells.gone, "PUT": cells.gone, "DELETE": cells.gone}),
+    (f"{C}/os-cells/<cell_id>/capacities", {"GET": cells.gone}),
     # cellgate's own admin extension: which cell each compute host belongs to
     ("/cellgate/v1/cells", {"GET": cells.index}),
     # image
@@ -103,7 +121,8 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
 # Handlers that answer without a token: discovery, and Keystone's token API (which checks
 # its own headers).
 PUBLIC_HANDLERS = frozenset((
-    versions.compute_versions, versions.compute_version, versions.identity_versions,
+    versions.compute_versions, versions.compute_version, versions.compute_v2_version,
+    versions.identity_versions,
     versions.identity_version, versions.image_versions, identity.issue,
     identity.validate_token, identity.check_token, identity.revoke_token,
 ))

@@ -34,6 +34,7 @@ from cellgate.cloud.compute.query import (
     truthy,
 )
 from cellgate.cloud.compute.quotas import QuotaMethods
+from cellgate.cloud.compute.tags import TagMethods
 from cellgate.cloud.context import RequestContext
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.images import ImageCatalog
@@ -50,9 +51,9 @@ Record = dict[str, Any]
 
 
 class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMethods,
-                 QuotaMethods, KeypairMethods):
-    """Flavors, keypairs, quotas, servers, metadata, instance actions, migrations,
-    services and hypervisors.
+                 QuotaMethods, KeypairMethods, TagMethods):
+    """Flavors, keypairs, quotas, servers, metadata, tags, instance actions,
+    migrations, services and hypervisors.
 
     ``store`` is the API cell database store (ApiStore), ``router`` the API cell service
     that routes work to cells through the CellRouter, ``images`` the ImageCatalog.

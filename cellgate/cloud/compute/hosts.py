@@ -103,6 +103,20 @@ class HostMethods:
                 return record
         raise exc.HypervisorNotFound(hypervisor_id=hypervisor_id)
 
+    def hypervisor_statistics(self, ctx: RequestContext) -> Record:
+        """Nova's ``compute_node_statistics``: ``count`` and the sums of STATISTICS_FIELDS
+        over the hypervisors whose nova-compute service is enabled."""
+        enabled = [h for h in self.list_hypervisors(ctx) if h["status"] == "enabled"]
+        stats = {field: sum(int(h.get(field) or 0) for h in enabled)
+                 for field in STATISTICS_FIELDS}
+        return {"count": len(enabled), **stats}
+
+
+# What GET /os-hypervisors/statistics sums, besides the count (Nova's field list)
+STATISTICS_FIELDS = ("current_workload", "disk_available_least", "free_disk_gb", "free_ram_mb",
+                     "local_gb", "local_gb_used", "memory_mb", "memory_mb_used", "running_vms",
+                     "vcpus", "vcpus_used")
+
 
 def _dt(value: float | None) -> datetime.datetime | None:
     if value is None:

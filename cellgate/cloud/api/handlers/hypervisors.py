@@ -1,4 +1,5 @@
-"""/os-hypervisors (admin): list, detail, show; UUID ids from 2.53, integers before."""
+"""/os-hypervisors (admin): list, detail, show; UUID ids from 2.53, integers before. And the
+statistics and uptime routes Nova removed at 2.88 (404 from there)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 
 from werkzeug.wrappers import Response
 
+from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api import policy
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.handlers import params
@@ -88,20 +90,57 @@ def detail(req: ApiRequest) -> Response:
     return json_response(_body(req, records, items, "/compute/v2.1/os-hypervisors/detail"))
 
 
+# The last microversion that has GET /os-hypervisors/statistics and /{id}/uptime
+LAST_STATISTICS_VERSION = "2.87"
+
+
+def _ident(req: ApiRequest, hypervisor_id: str, not_found: str) -> str | int:
+    """The id as the version names hypervisors: a UUID from 2.53 (else 400), an integer before
+    (else 404 with ``not_found``, Nova's message of the route)."""
+    if req.version >= "2.53":
+        if not params.is_uuid(hypervisor_id):
+            raise HTTPError(400, "Invalid uuid %s" % hypervisor_id)
+        return hypervisor_id
+    try:
+        return int(hypervisor_id)
+    except ValueError:
+        raise HTTPError(404, not_found % hypervisor_id)
+
+
 def show(req: ApiRequest, hypervisor_id: str) -> Response:
     """GET /os-hypervisors/{id}."""
     policy.require_admin(req, "os_compute_api:os-hypervisors:show")
     if req.version >= "2.53":
         params.only(req, "with_servers")
-        if not params.is_uuid(hypervisor_id):
-            raise HTTPError(400, "Invalid uuid %s" % hypervisor_id)
-        ident: str | int = hypervisor_id
-    else:
-        try:
-            ident = int(hypervisor_id)
-        except ValueError:
-            raise HTTPError(404, "Hypervisor with ID %s could not be found." % hypervisor_id)
+    ident = _ident(req, hypervisor_id, "Hypervisor with ID %s could not be found.")
     record = req.deps.compute_api.get_hypervisor(req.context, ident)
     item = views.hypervisor_detail(record, req.version)
     _with_servers(req, [record], [item])
     return json_response({"hypervisor": item})
+
+
+def _removed_at_2_88(req: ApiRequest) -> None:
+    if req.version > LAST_STATISTICS_VERSION:
+        raise HTTPError(404, "The resource could not be found.")
+
+
+def statistics(req: ApiRequest) -> Response:
+    """GET /os-hypervisors/statistics (up to 2.87): sums over the enabled hypervisors."""
+    _removed_at_2_88(req)
+    policy.require_admin(req, "os_compute_api:os-hypervisors:statistics")
+    stats = req.deps.compute_api.hypervisor_statistics(req.context)
+    return json_response({"hypervisor_statistics": stats})
+
+
+def uptime(req: ApiRequest, hypervisor_id: str) -> Response:
+    """GET /os-hypervisors/{id}/uptime (up to 2.87): the hypervisor is looked up as Nova does
+    (400/404), then 501, as Nova answers on its fake virt driver, which reports no uptime."""
+    _removed_at_2_88(req)
+    policy.require_admin(req, "os_compute_api:os-hypervisors:uptime")
+    not_found = "Hypervisor with ID '%s' could not be found."
+    ident = _ident(req, hypervisor_id, not_found)
+    try:
+        req.deps.compute_api.get_hypervisor(req.context, ident)
+    except exc.HypervisorNotFound:
+        raise HTTPError(404, not_found % hypervisor_id)
+    raise HTTPError(501, "The requested functionality is not supported.")

@@ -1,4 +1,5 @@
-"""Version discovery: GET /, /compute/, /compute/v2.1, /identity/, /identity/v3, /image/."""
+"""Version discovery: GET /, /compute/, /compute/v2.1, /compute/v2, /identity/, /identity/v3,
+/image/."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ def compute_versions(req: ApiRequest) -> Response:
 def compute_version(req: ApiRequest) -> Response:
     """GET /compute/v2.1 and /compute/v2.1/."""
     return json_response(views.compute_version(req.base_url))
+
+
+def compute_v2_version(req: ApiRequest) -> Response:
+    """GET /compute/v2 and /compute/v2/ (the legacy endpoint)."""
+    return json_response(views.compute_v2_version(req.base_url))
 
 
 def identity_versions(req: ApiRequest) -> Response:

@@ -8,12 +8,17 @@ _COMPUTE_MEDIA = [{"base": "application/json",
                    "type": "application/vnd.openstack.compute+json;version=2.1"}]
 
 
+def _v2(base_url: str) -> dict:
+    # Nova 34 calls the legacy v2 endpoint deprecated
+    return {"id": "v2.0", "status": "DEPRECATED", "version": "", "min_version": "",
+            "updated": "2025-07-04T12:00:00Z",
+            "links": [{"rel": "self", "href": f"{base_url}/compute/v2/"}]}
+
+
 def compute_versions(base_url: str) -> dict:
     """GET /compute/ (and /): Nova's version list."""
     return {"versions": [
-        {"id": "v2.0", "status": "SUPPORTED", "version": "", "min_version": "",
-         "updated": "2011-01-21T11:33:21Z",
-         "links": [{"rel": "self", "href": f"{base_url}/compute/v2/"}]},
+        _v2(base_url),
         {"id": "v2.1", "status": "CURRENT", "version": MAX_VERSION, "min_version": MIN_VERSION,
          "updated": "2013-07-23T11:33:21Z",
          "links": [{"rel": "self", "href": f"{base_url}/compute/v2.1/"}]},
@@ -30,6 +35,16 @@ def compute_version(base_url: str) -> dict:
                    "href": "http://docs.openstack.org/"}],
         "media-types": _COMPUTE_MEDIA,
     }}
+
+
+def compute_v2_version(base_url: str) -> dict:
+    """GET /compute/v2/: the legacy v2 endpoint's document."""
+    version = _v2(base_url)
+    version["links"].append({"rel": "describedby", "type": "text/html",
+                             "href": "http://docs.openstack.org/"})
+    version["media-types"] = [{"base": "application/json",
+                               "type": "application/vnd.openstack.compute+json;version=2"}]
+    return {"version": version}
 
 
 def identity_v3(base_url: str) -> dict:

@@ -60,6 +60,8 @@ _FIELD_BODIES = tuple(body.encode() for body in (
     '{"server": {"name": ["x"]}}',
     '{"metadata": {"k": 1}}',
     '{"meta": {"k": "%s"}}' % ("v" * 300),
+    '{"tags": [1, "a,b"]}',
+    '{"tags": null}',
 ))
 _BODIES += _FIELD_BODIES
 _QUERIES = ("limit=x", "limit=-5", "marker=nope", "sort_dir=up", "sort_key=bogus",
@@ -95,6 +97,8 @@ class BadInputSweepTest(testtools.TestCase):
             "hypervisor_id": ("1", str(uuid.uuid4()), "x"),
             "request_id": ("req-" + str(uuid.uuid4()), "x"),
             "image_id": (str(uuid.uuid4()), "bad"),
+            "tag": ("t", "a,b", "x" * 61),
+            "cell_id": ("cell1",),
         }
         paths = [rule]
         for name, options in values.items():
@@ -108,7 +112,9 @@ class BadInputSweepTest(testtools.TestCase):
         what = what if len(what) < 200 else what[:200] + "..."
         status = resp.status_code
         self.statuses[status] += 1
-        self.assertLess(status, 500, f"{what} -> {status}: {resp.get_data(as_text=True)}")
+        # Nova's own answer on a fake driver: 501 for a hypervisor's uptime
+        limit = 502 if "/uptime" in what.split("?")[0] else 500
+        self.assertLess(status, limit, f"{what} -> {status}: {resp.get_data(as_text=True)}")
         if status < 400 or resp.request.method == "HEAD":  # HEAD answers carry no body
             return
         body = resp.get_json(silent=True)
@@ -151,7 +157,9 @@ class BadInputSweepTest(testtools.TestCase):
                     resp = self.env.request(method, rule, user="admin")
                     self._check(resp, f"{method} {rule}")
                     if rule != "/":  # /flavors/detail also reads as /flavors/<id>: 404
-                        self.assertIn(resp.status_code, (400, 404, 405), f"{method} {rule}")
+                        # (and /os-cells/info as /os-cells/<id>: 410, as Nova)
+                        expected = (400, 404, 405, 410) if "/os-cells/" in rule else (400, 404, 405)
+                        self.assertIn(resp.status_code, expected, f"{method} {rule}")
         self.addDetail("histogram", text_content(
             f"{self.calls} requests; status histogram {dict(sorted(self.statuses.items()))}"))
         self.assertGreater(self.calls, 1000)

@@ -4,7 +4,7 @@ Before the tests run and after they finish, the admin account of the harness con
 project's servers, flavors, security groups, aggregates and server groups; keypairs belong to a
 user, so each account lists its own. What is there after and was
 not there before is a leak: a test that did not clean up. A kind the cloud does not offer
-(404 or 501, e.g. the reference cloud has no keypairs) is recorded as not checked, not as clean.
+(404 or 501, e.g. a cloud without server groups) is recorded as not checked, not as clean.
 """
 
 from __future__ import annotations

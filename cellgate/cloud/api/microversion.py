@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import microversion_parse
 
@@ -81,6 +82,15 @@ class APIVersion:
 
 MIN_API_VERSION = APIVersion.parse(MIN_VERSION)
 MAX_API_VERSION = APIVersion.parse(MAX_VERSION)
+
+
+def for_version(version: APIVersion, choices: tuple[tuple[str, Any], ...], default: Any) -> Any:
+    """The value of the first ``(minimum, value)`` pair, newest first, that ``version``
+    reaches; ``default`` below them all (e.g. the request schema of a microversion)."""
+    for minimum, value in choices:
+        if version >= minimum:
+            return value
+    return default
 
 
 def requested_version_text(headers) -> str | None:

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.handlers import params
+from cellgate.cloud.api.microversion import for_version
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import keypairs as schemas
 from cellgate.cloud.api.validation import validate
@@ -24,13 +25,9 @@ _QUERY = ("user_id", "limit", "marker")
 
 
 def _create_schema(req: ApiRequest):
-    if req.version >= "2.92":
-        return schemas.CREATE_V292
-    if req.version >= "2.10":
-        return schemas.CREATE_V210
-    if req.version >= "2.2":
-        return schemas.CREATE_V22
-    return schemas.CREATE
+    return for_version(req.version, (("2.92", schemas.CREATE_V292),
+                                     ("2.10", schemas.CREATE_V210),
+                                     ("2.2", schemas.CREATE_V22)), schemas.CREATE)
 
 
 def _user(req: ApiRequest, action: str, requested: str | None) -> str:

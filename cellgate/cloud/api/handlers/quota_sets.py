@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from cellgate.cloud.api import policy
 from cellgate.cloud.api.errors import HTTPError
+from cellgate.cloud.api.microversion import for_version
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import quotas as schemas
 from cellgate.cloud.api.schemas.types import to_bool
@@ -72,11 +73,8 @@ def defaults(req: ApiRequest, project_id: str) -> Response:
 
 
 def _update_schema(req: ApiRequest):
-    if req.version >= "2.57":
-        return schemas.UPDATE_V257
-    if req.version >= "2.36":
-        return schemas.UPDATE_V236
-    return schemas.UPDATE
+    return for_version(req.version, (("2.57", schemas.UPDATE_V257),
+                                     ("2.36", schemas.UPDATE_V236)), schemas.UPDATE)
 
 
 def update(req: ApiRequest, project_id: str) -> Response:

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.handlers.servers import server_or_404
+from cellgate.cloud.api.microversion import for_version
 from cellgate.cloud.api.policy import require_admin
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import server_actions as action_schemas
@@ -62,12 +63,10 @@ def _resume(req: ApiRequest, server_id: str, body: dict) -> None:
 
 
 def _rebuild_schema(req: ApiRequest):
-    for version, schema in (("2.57", action_schemas.REBUILD_V257),
-                            ("2.54", action_schemas.REBUILD_V254),
-                            ("2.19", action_schemas.REBUILD_V219)):
-        if req.version >= version:
-            return schema
-    return action_schemas.REBUILD
+    return for_version(req.version, (("2.57", action_schemas.REBUILD_V257),
+                                     ("2.54", action_schemas.REBUILD_V254),
+                                     ("2.19", action_schemas.REBUILD_V219)),
+                       action_schemas.REBUILD)
 
 
 def _rebuild(req: ApiRequest, server_id: str, body: dict) -> Response:

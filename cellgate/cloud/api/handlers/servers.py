@@ -8,6 +8,7 @@ from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api import faults
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.handlers import boot_request, params
+from cellgate.cloud.api.microversion import for_version
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import servers as schemas
 from cellgate.cloud.api.schemas.types import to_bool
@@ -136,15 +137,10 @@ def _services(req: ApiRequest) -> list[dict]:
 
 
 def _create_schema(req: ApiRequest):
-    if req.version >= "2.57":
-        return schemas.CREATE_V257
-    if req.version >= "2.52":
-        return schemas.CREATE_V252
-    if req.version >= "2.37":
-        return schemas.CREATE_V237
-    if req.version >= "2.19":
-        return schemas.CREATE_V219
-    return schemas.CREATE
+    return for_version(req.version, (("2.57", schemas.CREATE_V257),
+                                     ("2.52", schemas.CREATE_V252),
+                                     ("2.37", schemas.CREATE_V237),
+                                     ("2.19", schemas.CREATE_V219)), schemas.CREATE)
 
 
 def create(req: ApiRequest) -> Response:

@@ -67,3 +67,11 @@ class NegotiateTest(testtools.TestCase):
         self.assertEqual("2.55", headers["X-OpenStack-Nova-API-Version"])
         self.assertIn("OpenStack-API-Version", headers["Vary"])
         self.assertIn("X-OpenStack-Nova-API-Version", headers["Vary"])
+
+
+class ForVersionTest(testtools.TestCase):
+    def test_first_minimum_reached_wins_else_default(self) -> None:
+        choices = (("2.57", "new"), ("2.19", "mid"))
+        self.assertEqual("new", mv.for_version(mv.APIVersion.parse("2.61"), choices, "old"))
+        self.assertEqual("mid", mv.for_version(mv.APIVersion.parse("2.19"), choices, "old"))
+        self.assertEqual("old", mv.for_version(mv.APIVersion.parse("2.18"), choices, "old"))

@@ -73,8 +73,10 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     p = _command(sub, "serve", "run the reference cells cloud over HTTP",
                  "Serves the Nova, Keystone and Glance APIs of a topology on one port, writes "
                  "clouds.yaml and ready.json to the state dir and runs until interrupted.")
-    p.add_argument("--topology", default="single-cell",
-                   help="shipped topology (nocells, single-cell, multi-cell) or a YAML path")
+    p.add_argument("--topology", default=None,
+                   help="shipped topology (nocells, single-cell, multi-cell) or a YAML path "
+                        "(default: the one the state dir was last served with, else "
+                        "single-cell)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
     p.add_argument("--port", type=_port, default=0, help="port to listen on; 0 picks a free port")
     p.add_argument("--state-dir", default=None,
@@ -106,6 +108,24 @@ def _run_serve(args: argparse.Namespace) -> int:
     return run_serve(topology=args.topology, host=args.host, port=args.port,
                      state_dir=args.state_dir, host_profile=args.host_profile,
                      db_urls=args.db_url, threads=args.threads, defects=args.defect)
+
+
+def _add_convert(sub: argparse._SubParsersAction) -> None:
+    p = _command(sub, "convert", "turn a stopped flat (nocells) cloud into cells",
+                 "Makes the flat deployment of a state dir the one child cell of a new API "
+                 "cell (databases split, read model synced, topology saved); rerun it to "
+                 "finish an interrupted conversion. Refuses while the cloud runs.")
+    p.add_argument("--state-dir", required=True, help="the stopped flat cloud's state dir")
+    p.add_argument("--topology", default=None,
+                   help="the flat topology it was served with, when the state dir does not "
+                        "remember it (default: the saved one, else nocells)")
+    p.set_defaults(func=_run_convert)
+
+
+def _run_convert(args: argparse.Namespace) -> int:
+    from cellgate.cloud.convert import run_convert
+
+    return run_convert(args.state_dir, args.topology, out=sys.stdout)
 
 
 def _add_gate(sub: argparse._SubParsersAction) -> None:
@@ -302,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "compute clouds, with a reference cells cloud.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {cellgate.version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in (_add_serve, _add_gate, _add_config, _add_skiplist, _add_parity,
+    for add in (_add_serve, _add_convert, _add_gate, _add_config, _add_skiplist, _add_parity,
                 _add_mutants):
         add(sub)
     return parser

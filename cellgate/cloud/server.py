@@ -85,16 +85,17 @@ def clouds_document(identity_url: str, passwords: dict[str, str]) -> dict:
     return {"clouds": clouds}
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+_write_atomic = statedir.write_atomic
+DEFAULT_TOPOLOGY = "single-cell"
 
 
-def _load_topology(topology: str, host_profile: str | None, db_urls: dict[str, str]):
+def _load_topology(topology: str | None, host_profile: str | None, db_urls: dict[str, str],
+                   state_dir: str | None = None):
+    from cellgate.cloud.state_topology import saved_topology
     from cellgate.cloud.topology import apply_host_profile, load_topology
 
-    topo = load_topology(topology)
+    saved = saved_topology(Path(state_dir)) if topology is None and state_dir else None
+    topo = saved or load_topology(topology or DEFAULT_TOPOLOGY)
     if host_profile:
         topo = apply_host_profile(topo, host_profile)
     unknown = sorted(set(db_urls) - {"api", *topo.cell_names})
@@ -104,19 +105,22 @@ def _load_topology(topology: str, host_profile: str | None, db_urls: dict[str, s
     return topo
 
 
-def run_serve(*, topology: str, host: str = "127.0.0.1", port: int = 0,
+def run_serve(*, topology: str | None, host: str = "127.0.0.1", port: int = 0,
               state_dir: str | None = None, host_profile: str | None = None,
               db_urls: Sequence[str] | None = None, threads: int = 8,
               defects: Sequence[str] = (), out: IO[str] | None = None) -> int:
     """Serve the cloud until interrupted; return the exit code (0 on a clean shutdown).
 
+    ``topology`` None: the one the state dir was last served with (STATE/topology.yaml,
+    written at every start; `cellgate convert` writes it too), else DEFAULT_TOPOLOGY.
     `defects` names planted defects (cellgate.cloud.defects) to run with; none by default.
     """
     out = out if out is not None else sys.stdout
     if threads < 1:
         raise ServeError(f"--threads {threads}: must be at least 1")
     urls = parse_db_urls(db_urls)
-    topo = _load_topology(topology, host_profile, urls)  # bad input fails before any side effect
+    # bad input fails before any side effect
+    topo = _load_topology(topology, host_profile, urls, state_dir)
     from cellgate.cloud.defects import find_defects
 
     planted = find_defects(defects)
@@ -146,6 +150,9 @@ def _serve_locked(topo: Any, state: Path, urls: dict[str, str], *, host: str, po
     except SQLAlchemyError as error:
         raise ServeError(f"cannot open the cloud's databases: {error}; fix: check --db-url "
                          f"and that {state} is writable")
+    from cellgate.cloud.state_topology import save_topology
+
+    save_topology(state, cloud.topology)
     if planted:
         from cellgate.cloud.defects import apply_defects
 

@@ -52,6 +52,14 @@ def open_private(path: Path | str, flags: int) -> int:
     return os.open(path, flags, FILE_MODE)
 
 
+def write_atomic(path: Path, content: str) -> None:
+    """Replace ``path`` by ``content`` in one rename (0600): never half written."""
+    part = path.with_name(path.name + ".tmp")
+    with open(part, "w", encoding="utf-8", opener=open_private) as handle:
+        handle.write(content)
+    os.replace(part, path)
+
+
 class StateLock:
     """An exclusive lock on STATE/serve.lock holding the owner's pid; `release()` drops it."""
 

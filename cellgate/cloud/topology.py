@@ -318,3 +318,15 @@ def apply_host_profile(topology: Topology, name_or_path: str | os.PathLike[str])
                   for cell in topology.cells)
     profiles = {**topology.profiles, profile.name: profile}
     return dataclasses.replace(topology, cells=cells, profiles=profiles)
+
+
+def topology_document(topology: Topology) -> dict[str, Any]:
+    """The YAML document of ``topology`` (parse_topology reads it back to an equal one), so a
+    state directory can remember what it was served with."""
+    return {"name": topology.name, "description": topology.description,
+            "cells_enabled": topology.cells_enabled,
+            "profiles": {name: {k: v for k, v in profile.to_dict().items() if k != "name"}
+                         for name, profile in topology.profiles.items()},
+            "cells": [{"name": cell.name,
+                       "hosts": [{"name": h.name, "profile": h.profile.name} for h in cell.hosts]}
+                      for cell in topology.cells]}

@@ -11,15 +11,32 @@ from typing import Any
 
 from cellgate.cloud.cells.api import API_CELL, ApiCellService
 from cellgate.cloud.cells.child import ChildCellService
+from cellgate.cloud.cells.local import LocalDelivery, LocalEndpoint
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.compute.api import ComputeAPI
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid
+from cellgate.cloud.db.flat_store import FlatCellStore
 from cellgate.cloud.images import ImageCatalog
 from cellgate.cloud.messaging.endpoint import Endpoint
 from cellgate.cloud.messaging.memory import InMemoryTransport
 from cellgate.cloud.messaging.transport import Transport
 from cellgate.cloud.topology import Topology, TopologyError, load_topology
+
+FLAT_DB = "cloud.sqlite"  # a flat deployment's one database
+API_DB = "api.sqlite"
+
+
+def check_layout(state_dir: Path, cells_enabled: bool) -> None:
+    """Refuse to start a deployment on a state dir that holds the other kind (its data
+    would be ignored, not used): a flat one needs `cellgate convert` to become cells."""
+    if cells_enabled and (state_dir / FLAT_DB).exists() and not (state_dir / API_DB).exists():
+        raise TopologyError(f"{state_dir} holds a flat (nocells) deployment; fix: run "
+                            f"`cellgate convert --state-dir {state_dir}` to turn it into a "
+                            "child cell of an API cell, or serve it with a flat topology")
+    if not cells_enabled and (state_dir / API_DB).exists():
+        raise TopologyError(f"{state_dir} holds a cells deployment; fix: serve it with a "
+                            "topology that has cells_enabled: true, or use another state dir")
 
 
 def parse_db_urls(db_urls: Mapping[str, str] | Sequence[str] | None,
@@ -51,6 +68,9 @@ class CellsDeployment:
 
     ``db_urls`` maps a cell name ('api' for the API cell) to a SQLAlchemy URL; cells not
     named use ``sqlite:///STATE/api.sqlite`` and ``sqlite:///STATE/cell-<name>.sqlite``.
+    A topology with ``cells_enabled: false`` is *flat* (``flat`` True): one database
+    (``STATE/cloud.sqlite``, or the one URL given for 'api' or the cell) holds everything,
+    the router delivers locally (``delivery``, a LocalDelivery) and ``transport`` is None.
     Attributes: ``compute_api`` (ComputeAPI), ``api_engine`` (SQLAlchemy Engine of the API
     database, on which the identity store may create its own tables), ``images``
     (ImageCatalog), ``topology`` (Topology), ``api_cell`` (ApiCellService: ``heal()``,
@@ -70,30 +90,70 @@ class CellsDeployment:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         names = self.topology.cell_names
         urls = parse_db_urls(db_urls, names)
+        self.flat = not self.topology.cells_enabled
+        self.transport: Transport | None = None
+        self.delivery: LocalDelivery | None = None
+        self.images = ImageCatalog()
+        self.cells: dict[str, ChildCellService] = {}
+        if self.flat:
+            self._build_flat(urls)
+        else:
+            self._build_cells(urls, transport)
+        self.compute_api = ComputeAPI(self.api_store, self.api_cell, self.images)
+        self.heal_interval = heal_interval
+        self._started = False
+
+    def _build_cells(self, urls: dict[str, str], transport: Transport | None) -> None:
+        """API cell + child cells, each with its own database, over a transport."""
+        names = self.topology.cell_names
+        if not urls:
+            check_layout(self.state_dir, cells_enabled=True)
         self.db_urls = {
-            API_CELL: urls.get(API_CELL, f"sqlite:///{self.state_dir / 'api.sqlite'}"),
+            API_CELL: urls.get(API_CELL, f"sqlite:///{self.state_dir / API_DB}"),
             **{n: urls.get(n, f"sqlite:///{self.state_dir / f'cell-{n}.sqlite'}")
                for n in names}}
         self.transport = transport or InMemoryTransport()
-        self.images = ImageCatalog()
         self.api_store = ApiStore(self.db_urls[API_CELL])
         self.api_engine = self.api_store.db.engine
         self.api_cell = ApiCellService(self.api_store, names)
         self.api_cell.attach(CellRouter(Endpoint(API_CELL, self.transport, self.api_cell),
                                         names))
-        self.cells: dict[str, ChildCellService] = {}
         for spec in self.topology.cells:
             service = ChildCellService(spec, CellStore(spec.name, self.db_urls[spec.name]))
             service.attach(CellRouter(Endpoint(spec.name, self.transport, service), [],
                                       parent=API_CELL))
             self.cells[spec.name] = service
-        self.compute_api = ComputeAPI(self.api_store, self.api_cell, self.images)
-        self.heal_interval = heal_interval
-        self._started = False
+
+    def _build_flat(self, urls: dict[str, str]) -> None:
+        """One cell and the API service in one database, the router delivering locally.
+
+        The API service keeps its role (scheduling, action records, the view the compute API
+        reads) but its read model is the cell's own instance table (FlatCellStore), and no
+        message or transport is involved: see LocalDelivery.
+        """
+        (spec,) = self.topology.cells
+        if not urls:
+            check_layout(self.state_dir, cells_enabled=False)
+        url = urls.get(API_CELL) or urls.get(spec.name) or f"sqlite:///{self.state_dir / FLAT_DB}"
+        self.db_urls = {API_CELL: url, spec.name: url}
+        self.delivery = LocalDelivery()
+        self.api_store = ApiStore(url)
+        self.api_engine = self.api_store.db.engine
+        self.api_cell = ApiCellService(self.api_store, [spec.name])
+        self.api_cell.attach(CellRouter(
+            LocalEndpoint(API_CELL, self.delivery, self.api_cell, worker=False), [spec.name]))
+        service = ChildCellService(spec, FlatCellStore(spec.name, self.api_store))
+        service.attach(CellRouter(LocalEndpoint(spec.name, self.delivery, service, worker=True),
+                                  [], parent=API_CELL))
+        self.cells[spec.name] = service
+
+    @property
+    def _delivery(self) -> Transport | LocalDelivery:
+        return self.delivery if self.flat else self.transport
 
     def start(self, timeout: float = 30.0) -> None:
         """Start delivering messages, seed flavors, collect capacity, heal and recover."""
-        self.transport.start()
+        self._delivery.start()
         self._started = True
         self.api_store.flavors.seed_defaults()
         now = time.time()
@@ -114,11 +174,11 @@ class CellsDeployment:
         """Stop the cells (queued messages are dropped) and close the databases."""
         self.api_cell.stop_heal_task()
         if self._started:
-            self.transport.stop()
+            self._delivery.stop()
             self._started = False
         self.api_store.dispose()
         for cell in self.cells.values():
-            cell.store.db.dispose()
+            cell.store.db.dispose()  # the API database again when flat: dispose is idempotent
 
     def __enter__(self) -> CellsDeployment:
         self.start()

@@ -197,6 +197,7 @@ class Conversion:
     @staticmethod
     def _cells_topology(flat: Topology) -> Topology:
         document = {**topology_document(flat), "cells_enabled": True,
+                    "name": f"{flat.name[:53]}-converted",
                     "description": f"{flat.name} converted to an API cell with "
                                    f"{flat.cells[0].name} as its one child cell"}
         return parse_topology(document, TOPOLOGY_FILE)

@@ -31,7 +31,7 @@ class CloudProcessError(CellgateError):
 class CloudProcess(fixtures.Fixture):
     """Run the reference cloud in a child process (see module docstring)."""
 
-    def __init__(self, topology: str = "single-cell", state_dir: str | None = None,
+    def __init__(self, topology: str | None = "single-cell", state_dir: str | None = None,
                  host_profile: str | None = None, extra_args: Sequence[str] = (),
                  startup_timeout: float = 60) -> None:
         super().__init__()
@@ -115,7 +115,9 @@ class CloudProcess(fixtures.Fixture):
 
     def _command(self) -> list[str]:
         cmd = [sys.executable, "-m", "cellgate", "serve", "--port", "0", "--host", "127.0.0.1",
-               "--topology", str(self.topology), "--state-dir", self.state_dir]
+               "--state-dir", self.state_dir]
+        if self.topology is not None:  # None: the one the state dir remembers
+            cmd += ["--topology", str(self.topology)]
         if self.host_profile:
             cmd += ["--host-profile", str(self.host_profile)]
         return cmd + list(self.extra_args)

@@ -1,29 +1,43 @@
 """Endpoint: a cell's attachment to the transport: casts, calls and dispatch to a service.
 
-Incoming messages are dispatched to ``service.msg_<method>(payload)``. An unknown method or a
-failing handler is logged as an error and answered with an error reply (a waiting caller
-raises it; a cast's sender logs it) - never silently ignored.
+Incoming messages are dispatched to ``service.msg_<method>(payload)``. A message delivered
+again (the same ``msg_id``, as a broker redelivers) is handled once: the endpoint remembers
+the ids it handled recently. An unknown method or a failing handler raises; the transport
+logs it and, for a call, replies with the error (a cast's failure is never sent back).
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 from typing import Any
 
-from cellgate.cloud.exceptions import MessageTimeout, MessagingError, UnknownMethod
+from cellgate.cloud.exceptions import UnknownMethod
 from cellgate.cloud.messaging.message import Message
 from cellgate.cloud.messaging.transport import Transport
 
 LOG = logging.getLogger(__name__)
-REPLY = "_reply"
+SEEN_LIMIT = 100_000  # msg_ids remembered per endpoint (a redelivery comes soon after)
 
 
-class _Pending:
-    def __init__(self) -> None:
-        self.event = threading.Event()
-        self.result: Any = None
-        self.error: dict[str, str] | None = None
+class RecentIds:
+    """A bounded set of message ids, oldest forgotten first."""
+
+    def __init__(self, limit: int = SEEN_LIMIT) -> None:
+        self.limit = limit
+        self._ids: collections.OrderedDict[str, None] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_time(self, msg_id: str) -> bool:
+        """True the first time ``msg_id`` is seen (and remember it), False after."""
+        with self._lock:
+            if msg_id in self._ids:
+                return False
+            self._ids[msg_id] = None
+            if len(self._ids) > self.limit:
+                self._ids.popitem(last=False)
+            return True
 
 
 class Endpoint:
@@ -33,17 +47,14 @@ class Endpoint:
         self.cell_name = cell_name
         self.transport = transport
         self.service = service
-        self._pending: dict[str, _Pending] = {}
-        self._lock = threading.Lock()
-        self.errors: list[dict[str, str]] = []  # error replies to casts, for inspection
+        self.seen = RecentIds()
+        self.duplicates = 0  # redelivered messages dropped (for tests and figures)
         transport.register(cell_name, self.dispatch)
 
     def _message(self, target: str, method: str, payload: dict[str, Any], *,
-                 direction: str, kind: str, expects_reply: bool = False,
-                 reply_to: str | None = None) -> Message:
+                 direction: str, kind: str) -> Message:
         return Message(method=method, payload=payload, source=self.cell_name, target=target,
-                       kind=kind, direction=direction, expects_reply=expects_reply,
-                       reply_to=reply_to).hop(self.cell_name)
+                       kind=kind, direction=direction).hop(self.cell_name)
 
     def cast(self, target: str, method: str, payload: dict[str, Any], *,
              direction: str = "down", kind: str = "targeted") -> None:
@@ -55,66 +66,19 @@ class Endpoint:
              direction: str = "down", kind: str = "targeted", timeout: float = 30.0) -> Any:
         """Send and wait for the reply's result (its error is raised as MessagingError).
 
-        Never call from a cell worker thread: the reply is delivered on the caller's own
-        worker, so such a call could only time out.
+        Never call from a cell worker thread: that cell cannot handle anything meanwhile.
         """
-        message = self._message(target, method, payload, direction=direction, kind=kind,
-                                expects_reply=True)
-        pending = _Pending()
-        with self._lock:
-            self._pending[message.msg_id] = pending
-        try:
-            self.transport.send(message)
-            if not pending.event.wait(timeout):
-                raise MessageTimeout(cell=target, method=method, timeout=timeout)
-        finally:
-            with self._lock:
-                self._pending.pop(message.msg_id, None)
-        if pending.error is not None:
-            error_cls = UnknownMethod if pending.error.get("type") == "UnknownMethod" \
-                else MessagingError
-            raise error_cls(pending.error["message"])
-        return pending.result
+        return self.transport.call(self._message(target, method, payload,
+                                                 direction=direction, kind=kind), timeout)
 
-    def dispatch(self, message: Message) -> None:
-        """Handle one delivered message (runs on this cell's worker thread)."""
-        if message.method == REPLY:
-            self._receive_reply(message)
-            return
+    def dispatch(self, message: Message) -> Any:
+        """Handle one delivered message (on this cell's worker); a redelivery does nothing."""
+        if not self.seen.first_time(message.msg_id):
+            self.duplicates += 1
+            LOG.debug("cell %s: dropped redelivered %s %s", self.cell_name, message.method,
+                      message.msg_id)
+            return None
         handler = getattr(self.service, f"msg_{message.method}", None)
-        try:
-            if handler is None:
-                raise UnknownMethod(cell=self.cell_name, method=message.method)
-            result = handler(message.payload)
-        except Exception as exc:
-            LOG.error("cell %s: message %s from %s failed: %s", self.cell_name, message.method,
-                      message.source, exc, exc_info=not isinstance(exc, UnknownMethod))
-            self._reply(message, error={"type": type(exc).__name__,
-                                        "message": getattr(exc, "message", str(exc))})
-            return
-        if message.expects_reply:
-            self._reply(message, result=result)
-
-    def _reply(self, message: Message, *, result: Any = None,
-               error: dict[str, str] | None = None) -> None:
-        direction = "up" if message.direction == "down" else "down"
-        try:
-            self.transport.send(self._message(
-                message.source, REPLY, {"result": result, "error": error},
-                direction=direction, kind="targeted", reply_to=message.msg_id))
-        except MessagingError:
-            LOG.exception("cell %s could not reply to %s", self.cell_name, message.source)
-
-    def _receive_reply(self, message: Message) -> None:
-        with self._lock:
-            pending = self._pending.get(message.reply_to or "")
-        error = message.payload.get("error")
-        if pending is None:
-            if error:
-                LOG.error("cell %s: %s reported an error for a cast: %s", self.cell_name,
-                          message.source, error.get("message"))
-                self.errors.append(error)
-            return
-        pending.result = message.payload.get("result")
-        pending.error = error
-        pending.event.set()
+        if handler is None:
+            raise UnknownMethod(cell=self.cell_name, method=message.method)
+        return handler(message.payload)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import queue
 import threading
+import uuid
+from typing import Any
 
 from cellgate.cloud.exceptions import MessagingError
 from cellgate.cloud.messaging.message import Message
+from cellgate.cloud.messaging.rpc import PendingCalls, handle
 from cellgate.cloud.messaging.transport import Handler, Transport
 
 LOG = logging.getLogger(__name__)
@@ -19,7 +23,10 @@ class InMemoryTransport(Transport):
     """In-process transport that behaves like a remote one.
 
     Each message is encoded to JSON on send and decoded on delivery, so nothing shared by
-    reference crosses cells; each cell's handler runs on that cell's own worker thread.
+    reference crosses cells; each cell's handler runs on that cell's own worker thread. It
+    delivers once and in order, which is more than the Transport contract promises: handlers
+    must not count on it (the tests run them through a redelivering, reordering wrapper).
+    Replies go to this process's reply address, answered on the replying cell's worker.
     """
 
     def __init__(self) -> None:
@@ -28,6 +35,8 @@ class InMemoryTransport(Transport):
         self._threads: dict[str, threading.Thread] = {}
         self._running = False
         self._lock = threading.Lock()
+        self._calls = PendingCalls()
+        self.reply_address = f"reply-{uuid.uuid4().hex}"
 
     def register(self, cell_name: str, handler: Handler) -> None:
         """Route messages for ``cell_name`` to ``handler`` (on its own worker)."""
@@ -38,12 +47,23 @@ class InMemoryTransport(Transport):
                 self._start_worker(cell_name)
 
     def send(self, message: Message) -> None:
-        """JSON-encode ``message`` and queue it for its target cell."""
+        """JSON-encode ``message`` and queue it for its target (a reply to this process's
+        address is handed to the waiting call at once)."""
+        wire = json.dumps(message.to_dict())
+        if message.target == self.reply_address:
+            self._calls.resolve(Message.from_dict(json.loads(wire)))
+            return
         box = self._queues.get(message.target)
         if box is None:
             raise MessagingError(f"no cell named {message.target!r} is registered "
                                  f"(known: {', '.join(sorted(self._queues))})")
-        box.put(json.dumps(message.to_dict()))
+        box.put(wire)
+
+    def call(self, message: Message, timeout: float) -> Any:
+        """Send ``message`` with this process's reply address and wait for the reply."""
+        message = dataclasses.replace(message, expects_reply=True,
+                                      reply_address=self.reply_address)
+        return self._calls.wait_for(message, self.send, timeout)
 
     def start(self) -> None:
         """Start one worker thread per registered cell."""
@@ -88,6 +108,8 @@ class InMemoryTransport(Transport):
                 return
             try:
                 message = Message.from_dict(json.loads(item))
-                self._handlers[name](message)
+                reply = handle(self._handlers[name], message)
+                if reply is not None:
+                    self.send(reply)
             except Exception:  # a bad message must not kill the cell's worker
                 LOG.exception("cell %s failed to handle a message", name)

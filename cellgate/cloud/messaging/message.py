@@ -21,7 +21,8 @@ class Message:
     ``routing_path`` lists the cells the message went through; ``hop_count`` counts them and
     may not exceed MAX_HOPS (a routing loop fails loudly instead of spinning).
     ``reply_to`` is set on replies to a call (the msg_id answered); ``expects_reply``
-    tells the receiver that the sender waits for one.
+    tells the receiver that the sender waits for one, at ``reply_address`` (the calling
+    process's own address, set by its transport; never a cell name).
     """
 
     method: str
@@ -36,6 +37,7 @@ class Message:
     hop_count: int = 0
     expects_reply: bool = False
     reply_to: str | None = None
+    reply_address: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -114,15 +114,51 @@ class TransportTest(testtools.TestCase):
         self.assertEqual({"echo": {"x": 1}}, self.api_ep.call("cell1", "echo", {"x": 1}))
 
     def test_unknown_method_fails_loudly(self) -> None:
-        with self.assertLogs("cellgate.cloud.messaging.endpoint", level="ERROR") as logs:
+        with self.assertLogs("cellgate.cloud.messaging.rpc", level="ERROR") as logs:
             error = self.assertRaises(UnknownMethod, self.api_ep.call, "cell1", "nope", {})
         self.assertIn("nope", str(error))
         self.assertIn("nope", "\n".join(logs.output))
 
-    def test_unknown_method_cast_gets_error_reply(self) -> None:
-        self.api_ep.cast("cell1", "nope", {})
-        self.api_ep.call("cell1", "echo", {})  # the reply to the cast arrived before this
-        self.assertEqual("UnknownMethod", self.api_ep.errors[0]["type"])
+    def test_failed_cast_is_logged_where_it_ran_and_never_replied(self) -> None:
+        sent = []
+        real_send = self.transport.send
+
+        def spy(message):
+            sent.append(message)
+            return real_send(message)
+        self.transport.send = spy
+        with self.assertLogs("cellgate.cloud.messaging.rpc", level="ERROR") as logs:
+            self.api_ep.cast("cell1", "nope", {})
+            self.api_ep.cast("cell1", "boom", {})
+            self.api_ep.call("cell1", "echo", {})  # both casts were handled before this
+        self.assertIn("cast nope", "\n".join(logs.output))
+        self.assertIn("cast boom", "\n".join(logs.output))
+        replies = [m for m in sent if m.method == "_reply"]
+        self.assertEqual(1, len(replies))  # the call's only
+        self.assertFalse(hasattr(self.api_ep, "errors"))
+
+    def test_replies_go_to_the_process_reply_address_not_a_cell(self) -> None:
+        sent = []
+        real_send = self.transport.send
+
+        def spy(message):
+            sent.append(message)
+            return real_send(message)
+        self.transport.send = spy
+        self.assertEqual({"echo": {}}, self.cell_ep.call("api", "echo", {}))
+        call, reply = sent
+        self.assertEqual(self.transport.reply_address, call.reply_address)
+        self.assertNotIn(call.reply_address, ("api", "cell1"))
+        self.assertEqual((self.transport.reply_address, call.msg_id),
+                         (reply.target, reply.reply_to))
+
+    def test_redelivered_message_is_handled_once(self) -> None:
+        message = Message(method="note", payload={"i": 1}, source="api", target="cell1")
+        for _ in range(3):
+            self.transport.send(message)
+        self.api_ep.call("cell1", "echo", {})
+        self.assertEqual(1, len(self.cell.received))
+        self.assertEqual(2, self.cell_ep.duplicates)
 
     def test_handler_error_reaches_caller(self) -> None:
         error = self.assertRaises(MessagingError, self.api_ep.call, "cell1", "boom", {})

@@ -17,6 +17,7 @@ import threading
 import time
 from typing import Any
 
+from cellgate.cloud.cells.ordering import status_advances
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, CellScheduler, schedulable
 from cellgate.cloud.db.api_store import ApiStore
@@ -181,7 +182,14 @@ class ApiCellService:
         self.store.actions.add_event(**payload)
 
     def msg_migration_update(self, payload: dict[str, Any]) -> None:
-        """Apply a migration record's change reported by a cell."""
+        """Apply a migration record's change reported by a cell, unless it would move the
+        status backwards (a late or repeated report: see ordering.status_advances)."""
+        current = self.store.migrations.get(payload["uuid"])
+        if current is not None and not status_advances(current.get("status"),
+                                                       payload["changes"].get("status")):
+            LOG.info("migration %s: kept status %s over a late %s", payload["uuid"],
+                     current.get("status"), payload["changes"].get("status"))
+            return
         self.store.migrations.update(payload["uuid"], **payload["changes"])
 
     def msg_build_failed(self, payload: dict[str, Any]) -> None:

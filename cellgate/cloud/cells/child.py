@@ -13,6 +13,7 @@ from typing import Any
 
 from cellgate.cloud.cells.child_actions import ChildActionMethods
 from cellgate.cloud.cells.child_migrations import ChildMigrationMethods
+from cellgate.cloud.cells.ordering import ReportSequence
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, NO_VALID_HOST, HostScheduler, schedulable
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid
@@ -45,6 +46,7 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods):
                             h.profile.availability_zone) for h in cell.hosts)
         self.drivers = {h.name: FakeDriver(h.name, h.profile, store) for h in cell.hosts}
         self.scheduler = HostScheduler()
+        self.report_seq = ReportSequence()
 
     def attach(self, router: CellRouter) -> None:
         """Give the cell its router (the endpoint needs the service first)."""
@@ -96,16 +98,21 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods):
         return self.report()
 
     def report(self, only_host: str | None = None) -> dict[str, Any]:
-        """This cell's hosts and services; ``only_host`` limits it to one host's usage."""
+        """This cell's hosts and services; ``only_host`` limits it to one host's usage.
+        Every host carries ``report_seq``: the API cell keeps the newest report of a host
+        whatever order reports arrive in."""
+        seq = self.report_seq.next()
         if only_host is not None:
             return {"cell": self.cell_name, "services": [],
-                    "hosts": [self._host_info(self.store.node(only_host))]}
+                    "hosts": [{**self._host_info(self.store.node(only_host)),
+                               "report_seq": seq}]}
         services = [{"uuid": s["uuid"], "host": s["host"], "binary": s["binary"],
                      "zone": s["zone"], "disabled": s["disabled"],
                      "disabled_reason": s["disabled_reason"],
                      "forced_down": bool(s.get("forced_down")), "created_at": s["created_at"],
                      "updated_at": s["updated_at"]} for s in self.store.services()]
-        return {"cell": self.cell_name, "hosts": self.hosts(), "services": services}
+        return {"cell": self.cell_name, "services": services,
+                "hosts": [{**h, "report_seq": seq} for h in self.hosts()]}
 
     def _report_up(self, host: str | None) -> None:
         if host in self.drivers:

@@ -42,12 +42,19 @@ class ActionStore:
                   start_time: float, finish_time: float | None, result: str | None,
                   host: str | None, traceback: str | None = None,
                   details: str | None = None) -> None:
-        """Record a finished event; an 'Error' result marks the action's message 'Error'."""
-        a = t.instance_actions.c
+        """Record a finished event; an 'Error' result marks the action's message 'Error'.
+
+        Idempotent: an event already recorded for the action on the same host (a report
+        delivered again) is not recorded twice."""
+        a, e = t.instance_actions.c, t.instance_action_events.c
         with self.db.write() as conn:
             row = conn.execute(select(a.id).where(a.instance_uuid == instance_uuid,
                                                   a.request_id == request_id)).first()
             if row is None:
+                return
+            if conn.execute(select(e.id).where(
+                    e.action_id == row.id, e.event == event,
+                    e.host.is_(None) if host is None else e.host == host)).first():
                 return
             conn.execute(insert(t.instance_action_events).values(
                 action_id=row.id, event=event, start_time=start_time, finish_time=finish_time,

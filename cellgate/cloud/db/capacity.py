@@ -34,6 +34,8 @@ class CapacityStore:
                 conn.execute(delete(t.cell_services).where(
                     s.cell_name == cell_name, s.uuid.not_in([x["uuid"] for x in services])))
             for host in hosts:
+                if self._stale(conn, host):
+                    continue
                 values = {"cell_name": cell_name, "data": json.dumps(host), "updated_at": now}
                 if conn.execute(update(t.cell_hosts).where(h.host == host["host"])
                                 .values(**values)).rowcount == 0:
@@ -44,6 +46,17 @@ class CapacityStore:
                 if conn.execute(update(t.cell_services).where(s.uuid == service["uuid"])
                                 .values(**values)).rowcount == 0:
                     conn.execute(insert(t.cell_services).values(uuid=service["uuid"], **values))
+
+    @staticmethod
+    def _stale(conn: Any, host: dict[str, Any]) -> bool:
+        """Whether the stored report of ``host`` is newer than this one (``report_seq``):
+        reports may arrive out of order, and an older one never overwrites a newer."""
+        seq = host.get("report_seq")
+        if seq is None:
+            return False
+        row = conn.execute(select(t.cell_hosts.c.data)
+                           .where(t.cell_hosts.c.host == host["host"])).first()
+        return row is not None and (json.loads(row.data).get("report_seq") or 0) > seq
 
     def forget_cells_except(self, cell_names: list[str]) -> None:
         """Drop the reports of cells that are not in ``cell_names`` (left the topology)."""

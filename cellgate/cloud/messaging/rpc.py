@@ -15,6 +15,11 @@ LOG = logging.getLogger(__name__)
 REPLY = "_reply"
 
 
+class Redelivered(Exception):
+    """Raised by a handler for a message it has handled already: nothing to do, and no
+    reply (the first delivery's reply is the answer; a second could overtake it)."""
+
+
 def handle(handler: Any, message: Message) -> Message | None:
     """Run ``handler`` for ``message``; the reply to send for a call, None for a cast.
 
@@ -24,6 +29,8 @@ def handle(handler: Any, message: Message) -> Message | None:
     result, error = None, None
     try:
         result = handler(message)
+    except Redelivered:
+        return None
     except Exception as exc:
         LOG.error("cell %s: %s %s from %s failed: %s", message.target,
                   "call" if message.expects_reply else "cast", message.method, message.source,

@@ -85,6 +85,7 @@ class FlatDeploymentTest(testtools.TestCase):
 
         def counting(transport, message):
             sent.append(message.method)
+            sent.extend(m["method"] for m in message.payload.get("messages", ()))
             return real_send(transport, message)
         with mock.patch.object(InMemoryTransport, "send", counting):
             cloud = self.useFixture(DeploymentFixture("single-cell", self.state))

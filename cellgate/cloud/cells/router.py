@@ -1,7 +1,7 @@
 """CellRouter: decides where a call goes (local, one cell, every cell) and sends it.
 
-Above the router nothing knows whether there are cells: a nocells deployment is one child
-cell reached through the same router and transport.
+Above the router nothing knows whether there are cells. Below it, the endpoint delivers:
+over a transport in a cells deployment, or by local dispatch (cells/local.py) in a flat one.
 """
 
 from __future__ import annotations

@@ -126,3 +126,24 @@ class CloudTestCase(testtools.TestCase):
                                         ram=kwargs.get("ram", 128), vcpus=1, disk=1)
         self.api.update_extra_specs(admin(), flavor["id"], specs)
         return flavor["id"]
+
+
+def sqlite_tables(path: str) -> set[str]:
+    """Names of the tables of the SQLite file ``path``."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def record_sends(transport: Any) -> list:
+    """Make ``transport`` (an instance) also append every message it is given to send to the
+    returned list."""
+    sent: list = []
+    real_send = transport.send
+
+    def spy(message: Any) -> None:
+        sent.append(message)
+        real_send(message)
+    transport.send = spy
+    return sent

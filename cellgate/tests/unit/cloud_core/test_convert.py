@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from pathlib import Path
 
 import fixtures
@@ -17,16 +16,18 @@ from cellgate.cloud.db.cell_tables import cell_metadata
 from cellgate.cloud.service import Cloud
 from cellgate.cloud.state_topology import saved_topology
 from cellgate.cloud.statedir import StateLock
-from cellgate.tests.unit.cloud_core.helpers import admin, boot, member, wait_for_status
+from cellgate.tests.unit.cloud_core.helpers import (
+    admin,
+    boot,
+    member,
+    sqlite_tables,
+    wait_for_status,
+)
 
 
 class Injected(RuntimeError):
     pass
 
-
-def _tables(path: str) -> set[str]:
-    with sqlite3.connect(path) as conn:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
 class ConvertTest(testtools.TestCase):
@@ -90,8 +91,8 @@ class ConvertTest(testtools.TestCase):
         files = sorted(f for f in os.listdir(self.state) if f.endswith(".sqlite"))
         self.assertEqual(["api.sqlite", "cell-cell1.sqlite"], files)
         self.assertFalse(os.path.exists(os.path.join(self.state, MARKER)))
-        api_tables = _tables(os.path.join(self.state, "api.sqlite"))
-        cell_tables = _tables(os.path.join(self.state, "cell-cell1.sqlite"))
+        api_tables = sqlite_tables(os.path.join(self.state, "api.sqlite"))
+        cell_tables = sqlite_tables(os.path.join(self.state, "cell-cell1.sqlite"))
         self.assertEqual(set(cell_metadata.tables), cell_tables)
         self.assertFalse((set(cell_metadata.tables) - {"instances"}) & api_tables)
         self.assertIn("identity_users", api_tables)

@@ -20,15 +20,11 @@ from cellgate.tests.unit.cloud_core.helpers import (
     DeploymentFixture,
     boot,
     member,
+    sqlite_tables,
     start_topology,
     wait_for_deleted,
     wait_for_status,
 )
-
-
-def _tables(path: str) -> set[str]:
-    with sqlite3.connect(path) as conn:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
 class FlatDeploymentTest(testtools.TestCase):
@@ -44,7 +40,7 @@ class FlatDeploymentTest(testtools.TestCase):
         wait_for_status(cloud.api, member(), uuid, "ACTIVE")
         files = sorted(f for f in os.listdir(self.state) if f.endswith(".sqlite"))
         self.assertEqual(["cloud.sqlite"], files)
-        tables = _tables(os.path.join(self.state, "cloud.sqlite"))
+        tables = sqlite_tables(os.path.join(self.state, "cloud.sqlite"))
         # API tables and the cell's tables side by side
         self.assertTrue({"flavors", "key_pairs", "quotas", "instance_actions", "instances",
                          "compute_nodes", "allocations", "services"} <= tables, tables)

@@ -12,6 +12,7 @@ from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.exceptions import MessagingError, UnknownMethod
 from cellgate.cloud.messaging import MAX_HOPS, Endpoint, InMemoryTransport, Message
 from cellgate.cloud.objects import Instance
+from cellgate.tests.unit.cloud_core.helpers import record_sends
 
 
 class Recorder:
@@ -120,13 +121,7 @@ class TransportTest(testtools.TestCase):
         self.assertIn("nope", "\n".join(logs.output))
 
     def test_failed_cast_is_logged_where_it_ran_and_never_replied(self) -> None:
-        sent = []
-        real_send = self.transport.send
-
-        def spy(message):
-            sent.append(message)
-            return real_send(message)
-        self.transport.send = spy
+        sent = record_sends(self.transport)
         with self.assertLogs("cellgate.cloud.messaging.rpc", level="ERROR") as logs:
             self.api_ep.cast("cell1", "nope", {})
             self.api_ep.cast("cell1", "boom", {})
@@ -138,13 +133,7 @@ class TransportTest(testtools.TestCase):
         self.assertFalse(hasattr(self.api_ep, "errors"))
 
     def test_replies_go_to_the_process_reply_address_not_a_cell(self) -> None:
-        sent = []
-        real_send = self.transport.send
-
-        def spy(message):
-            sent.append(message)
-            return real_send(message)
-        self.transport.send = spy
+        sent = record_sends(self.transport)
         self.assertEqual({"echo": {}}, self.cell_ep.call("api", "echo", {}))
         call, reply = sent
         self.assertEqual(self.transport.reply_address, call.reply_address)

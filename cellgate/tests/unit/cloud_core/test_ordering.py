@@ -11,6 +11,7 @@ import testtools
 from cellgate.cloud.cells.ordering import ReportSequence, status_advances
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.messaging import Endpoint, InMemoryTransport
+from cellgate.tests.unit.cloud_core.helpers import record_sends
 
 
 class GuardsTest(testtools.TestCase):
@@ -68,13 +69,7 @@ class BatchTest(testtools.TestCase):
     def test_a_handlers_casts_travel_together_in_order(self) -> None:
         self.useFixture(fixtures.FakeLogger(level=logging.INFO))
         transport = InMemoryTransport()
-        sent = []
-        real_send = transport.send
-
-        def spy(message):
-            sent.append(message)
-            return real_send(message)
-        transport.send = spy
+        sent = record_sends(transport)
         top, worker = Top(), Worker()
         api = Endpoint("api", transport, top)
         worker.endpoint = Endpoint("cell1", transport, worker)

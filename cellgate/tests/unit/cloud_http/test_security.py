@@ -183,7 +183,7 @@ class ServedSecurityTest(testtools.TestCase):
         for path in self.state.iterdir():
             names.add(path.name)
             self.assertEqual(0o600, stat.S_IMODE(path.stat().st_mode), path.name)
-        self.assertTrue({"clouds.yaml", "ready.json", "api.sqlite", "serve.lock",
+        self.assertTrue({"clouds.yaml", "ready.json", "cloud.sqlite", "serve.lock", "topology.yaml",
                          "serve-1.out", "serve-1.err", "left-behind.log"} <= names, names)
         # files SQLite creates later (journals, WAL) are private too: the server's umask
         status = Path(f"/proc/{self.cloud.pid}/status")

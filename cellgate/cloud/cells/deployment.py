@@ -163,8 +163,10 @@ class CellsDeployment:
              "disabled_reason": None, "created_at": now, "updated_at": now}
             for binary in ("nova-scheduler", "nova-conductor")])
         self.api_cell.refresh_capacity(timeout=timeout)
-        # Resend unfinished work first: each cell handles it before the heal's request for its
-        # instances (one queue per cell), so the heal sees the outcome.
+        # Resend unfinished work first: an in-order transport hands it to each cell before the
+        # heal's request, so the heal sees the outcome; nothing depends on that order, though:
+        # the heal's sync guard keeps the marks of work still pending (a delete stays pending)
+        # and the outcome syncs up when it is done.
         self.api_cell.recover()
         self.api_cell.heal(timeout=timeout)
         if self.heal_interval:

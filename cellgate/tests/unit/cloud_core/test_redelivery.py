@@ -59,8 +59,8 @@ class RedeliveryTest(testtools.TestCase):
         for uuid, status in expected.items():
             wait_for_status(self.api, member(), uuid, status)
         # the transport did redeliver and reorder, and the endpoints dropped the repeats
-        self.assertGreater(self.transport.redelivered, 50)
-        self.assertGreater(self.transport.held_back, 10)
+        self.assertGreater(self.transport.redelivered, 30)
+        self.assertGreater(self.transport.held_back, 0)
         self.assertEqual(sorted(expected), sorted(s["uuid"] for s in
                                                   self.api.list_servers(member())))
         # every action has its one event, once

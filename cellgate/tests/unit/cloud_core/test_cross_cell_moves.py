@@ -11,7 +11,9 @@ import testtools
 import yaml
 
 from cellgate.cloud import exceptions as exc
+from cellgate.cloud.compute.migrations import cross_cell_allowed
 from cellgate.cloud.db.read_model import owner_fenced_out
+from cellgate.cloud.topology import TopologyError, load_topology, parse_topology
 from cellgate.tests.unit.cloud_core.helpers import (
     DeploymentFixture,
     admin,
@@ -259,6 +261,12 @@ class NovaDefaultPolicyTest(CrossCellTestBase):
         error = self.assertRaises(exc.Invalid, self.api.migrate_server, admin(), uuid, "c2-h1")
         self.assertEqual("Compute host c2-h1 could not be found.", str(error.message))
 
+    def test_own_host_is_refused(self) -> None:
+        uuid = self.server_in_cell1()["uuid"]
+        error = self.assertRaises(exc.Invalid, self.api.migrate_server, admin(), uuid, "c1-h1")
+        self.assertEqual("Cannot migrate to the host where the server exists.",
+                         str(error.message))
+
     def test_resize_with_no_host_in_the_cell_fails_in_place(self) -> None:
         uuid = self.server_in_cell1()["uuid"]
         self.api.resize_server(admin(), uuid, self.flavor(8))
@@ -323,3 +331,23 @@ class CrossCellRecoveryTest(CrossCellTestBase):
         done = wait_for_status(self.api, admin(), uuid, "ACTIVE")
         self.assertEqual(("cell2", "c2-h1"), (done["cell_name"], done["host"]))
         self.assertEqual("confirmed", self.migration(uuid)["status"])
+
+
+class CrossCellPolicyTopologyTest(testtools.TestCase):
+
+    def test_shipped_topologies(self) -> None:
+        self.assertEqual("rule:admin_api",
+                         load_topology("multi-cell").cross_cell_resize_policy)
+        for name in ("single-cell", "nocells"):
+            self.assertEqual("!", load_topology(name).cross_cell_resize_policy)
+
+    def test_unknown_check_string_names_the_key(self) -> None:
+        document = two_cells(policy="role:admin")
+        error = self.assertRaises(TopologyError, parse_topology, document, "t.yaml")
+        self.assertIn("cross_cell_resize_policy", str(error))
+
+    def test_policy_rule(self) -> None:
+        self.assertEqual([False, False, True], [
+            cross_cell_allowed(member(), p) for p in ("!", "rule:admin_api", "@")])
+        self.assertEqual([False, True, True], [
+            cross_cell_allowed(admin(), p) for p in ("!", "rule:admin_api", "@")])

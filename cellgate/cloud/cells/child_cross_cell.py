@@ -87,15 +87,11 @@ class ChildCrossCellMethods:
         """Confirm, source half: destroy the guest here, free its claim and forget this
         copy; then the API cell lets the owner finish the confirm."""
         instance = self._load(payload["uuid"])
-        if instance is not None and _is_source_of(instance, payload["migration_uuid"]):
-            start = time.time()
-            self._drop_copy(instance)
-            self._event(instance, payload.get("request_id"),
-                        "compute_confirm_snapshot_based_resize_at_source", start, "Success",
-                        instance.host)
-        self.router.cast_up("cross_cell_source_confirmed", {
-            "uuid": payload["uuid"], "migration_uuid": payload["migration_uuid"],
-            "request_id": payload.get("request_id")})
+        if instance is not None and not _is_source_of(instance, payload["migration_uuid"]):
+            instance = None
+        self._drop_then_reply(instance, payload,
+                              "compute_confirm_snapshot_based_resize_at_source",
+                              "cross_cell_source_confirmed")
 
     def msg_cross_cell_revert_source(self, payload: dict[str, Any]) -> None:
         """Revert, source half: this copy owns the instance again (generation
@@ -207,18 +203,11 @@ class ChildCrossCellMethods:
         """Revert, destination half: destroy the guest here, free its claim and forget this
         copy; then the API cell gives the instance back to the source cell."""
         instance = self._load(payload["uuid"])
-        if instance is not None:
-            migration = instance.migration or {}
-            if instance.deleted or migration.get("uuid") != payload["migration_uuid"]:
-                return
-            start = time.time()
-            self._drop_copy(instance)
-            self._event(instance, payload.get("request_id"),
-                        "compute_revert_snapshot_based_resize_at_dest", start, "Success",
-                        instance.host)
-        self.router.cast_up("cross_cell_dest_reverted", {
-            "uuid": payload["uuid"], "migration_uuid": payload["migration_uuid"],
-            "request_id": payload.get("request_id")})
+        if instance is not None and (instance.deleted or (instance.migration or {}).get(
+                "uuid") != payload["migration_uuid"]):
+            return
+        self._drop_then_reply(instance, payload, "compute_revert_snapshot_based_resize_at_dest",
+                              "cross_cell_dest_reverted")
 
     # -- either end ---------------------------------------------------------------------
 
@@ -232,6 +221,19 @@ class ChildCrossCellMethods:
             self.store.release(instance.uuid)
         self.store.remove_instance(instance.uuid)
         self._report_up(instance.host)
+
+    def _drop_then_reply(self, instance: Instance | None, payload: dict[str, Any],
+                         event: str, reply: str) -> None:
+        """Forget this cell's copy (when there is one; a redelivery finds none) recording
+        ``event``, then send ``reply`` up: one half of a confirm or revert is done."""
+        if instance is not None:
+            start = time.time()
+            self._drop_copy(instance)
+            self._event(instance, payload.get("request_id"), event, start, "Success",
+                        instance.host)
+        self.router.cast_up(reply, {"uuid": payload["uuid"],
+                                    "migration_uuid": payload["migration_uuid"],
+                                    "request_id": payload.get("request_id")})
 
     def msg_cross_cell_discard(self, payload: dict[str, Any]) -> None:
         """Forget this cell's copy if it carries owner generation ``owner_gen`` (a copy a

@@ -98,7 +98,12 @@ class ChildCrossCellMethods:
         ``owner_gen``), with the old flavor and host, powered as before the move; the
         user's changes made meanwhile (``changes``) are applied."""
         instance = self._load(payload["uuid"])
-        if instance is None or instance.deleted:
+        if instance is None:
+            return
+        if instance.deleted:  # a delete overtook the revert: say so as the owner
+            if instance.owner_gen != payload["owner_gen"]:
+                instance.owner_gen = payload["owner_gen"]
+                instance.save()
             return
         request_id = payload.get("request_id")
         start = time.time()

@@ -204,6 +204,23 @@ class CrossCellMoveTest(CrossCellTestBase):
         self.assertEqual("error", self.migration(uuid)["status"])
 
 
+    def test_delete_overtaking_a_revert_is_not_lost(self) -> None:
+        source = self.deployment.cells["cell1"]
+        held: list[dict] = []
+        revert = source.msg_cross_cell_revert_source
+        uuid = self.server_in_cell1()["uuid"]
+        self.api.migrate_server(admin(), uuid, "c2-h1")
+        wait_for_status(self.api, admin(), uuid, "VERIFY_RESIZE")
+        source.msg_cross_cell_revert_source = held.append
+        self.api.revert_resize(admin(), uuid)
+        wait_for(lambda: held, what="the revert to reach the source")
+        self.api.delete_server(admin(), uuid)  # reaches the source before the revert does
+        wait_for(lambda: self.cell_copy("cell1", uuid)["deleted"], what="source deleted")
+        revert(held[0])
+        wait_for_deleted(self.api, admin(), uuid)
+        self.assertEqual((0, 0), (self.used_vcpus("c1-h1"), self.used_vcpus("c2-h1")))
+
+
 class OwnershipFenceTest(CrossCellTestBase):
 
     def test_late_sync_up_from_the_old_cell_is_ignored(self) -> None:

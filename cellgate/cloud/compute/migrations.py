@@ -35,6 +35,11 @@ class MigrationMethods:
     """Part of ComputeAPI (needs ``_instance``, ``_check_lock``, ``_check_state``, ``_act``,
     ``_start``, ``store``, ``get_flavor``)."""
 
+    def _may_leave_cell(self, ctx: RequestContext) -> bool:
+        """Whether the caller's moves may leave the server's cell (a cells service that
+        names no policy has Nova's default: nobody)."""
+        return cross_cell_allowed(ctx, getattr(self.router, "cross_cell_policy", "!"))
+
     def _start_move(self, ctx: RequestContext, instance: Instance, action: str,
                     flavor: Record, migration_type: str, host: str | None,
                     host_cell: str | None = None) -> None:
@@ -49,11 +54,12 @@ class MigrationMethods:
         self._act(ctx, instance, action, "resize_prep", "resize_instance",
                   {"migration_uuid": migration["uuid"], "flavor": flavor, "host": host,
                    "host_cell": host_cell,
-                   "cross_cell": cross_cell_allowed(ctx, self.router.cross_cell_policy)})
+                   "cross_cell": self._may_leave_cell(ctx)})
 
     def resize_server(self, ctx: RequestContext, uuid: str, flavor_ref: str) -> None:
-        """Resize to another flavor (VERIFY_RESIZE on another host of the cell); the same
-        flavor -> Invalid, an unknown one -> FlavorNotFound."""
+        """Resize to another flavor (VERIFY_RESIZE on another host of the cell, or of another
+        cell when none fits and the policy allows); the same flavor -> Invalid, an unknown
+        one -> FlavorNotFound."""
         instance = self._instance(ctx, uuid)
         self._check_lock(ctx, instance)
         self._check_state(instance, "resize", MOVABLE_VM_STATES, {None})
@@ -63,8 +69,8 @@ class MigrationMethods:
         self._start_move(ctx, instance, "resize", flavor, "resize", None)
 
     def migrate_server(self, ctx: RequestContext, uuid: str, host: str | None = None) -> None:
-        """Cold migrate (same flavor) to another host of the cell, or to ``host``; an unknown
-        host -> Invalid."""
+        """Cold migrate (same flavor) to another host of the cell, or to ``host`` (in another
+        cell when the policy allows); an unknown host, or the server's own -> Invalid."""
         instance = self._instance(ctx, uuid)
         self._check_lock(ctx, instance)
         self._check_state(instance, "migrate", MOVABLE_VM_STATES, {None})
@@ -72,8 +78,8 @@ class MigrationMethods:
         if host is not None:
             host_cell = next((h["cell_name"] for h in self.store.capacity.hosts()
                               if h["host"] == host), None)
-            if host_cell is None or (host_cell != instance.cell_name and not cross_cell_allowed(
-                    ctx, self.router.cross_cell_policy)):
+            if host_cell is None or (host_cell != instance.cell_name
+                                     and not self._may_leave_cell(ctx)):
                 # as Nova, which looks the host up in the server's cell only unless the
                 # cross-cell policy allows the move
                 raise exc.Invalid(f"Compute host {host} could not be found.")

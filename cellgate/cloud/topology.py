@@ -22,6 +22,9 @@ from cellgate.errors import CellgateError
 
 SHIPPED_DIR = Path(__file__).with_name("topologies")
 
+# the check strings the topology key cross_cell_resize_policy takes (see cross_cell_allowed)
+CROSS_CELL_POLICIES = ("!", "rule:admin_api", "@")
+
 _NAME = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "maxLength": 63}
 
 FAULT_SCHEMA: dict[str, Any] = {
@@ -58,6 +61,9 @@ TOPOLOGY_SCHEMA: dict[str, Any] = {
         "name": _NAME,
         "description": {"type": "string"},
         "cells_enabled": {"type": "boolean"},
+        # Nova's policy compute:servers:resize:cross_cell as a check string: "!" nobody
+        # (Nova's default), "rule:admin_api" admins, "@" everyone
+        "cross_cell_resize_policy": {"enum": list(CROSS_CELL_POLICIES)},
         "profiles": {
             "type": "object",
             "minProperties": 1,
@@ -158,6 +164,7 @@ class Topology:
     profiles: Mapping[str, HostProfile]
     cells: tuple[CellSpec, ...]
     description: str = ""
+    cross_cell_resize_policy: str = "!"
 
     @property
     def cell_names(self) -> list[str]:
@@ -284,7 +291,8 @@ def parse_topology(document: Any, source: str | os.PathLike[str]) -> Topology:
         cells.append(CellSpec(name=cell["name"], hosts=tuple(hosts)))
     return Topology(name=document["name"], source=str(path), cells_enabled=cells_enabled,
                     profiles=profiles, cells=tuple(cells),
-                    description=document.get("description", ""))
+                    description=document.get("description", ""),
+                    cross_cell_resize_policy=document.get("cross_cell_resize_policy", "!"))
 
 
 def load_topology(name_or_path: str | os.PathLike[str]) -> Topology:

@@ -52,6 +52,9 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "shelve": True,
     "resize": False,
     "cold_migration": True,
+    # resize and cold migrate may move a server to another cell (Nova's policy
+    # compute:servers:resize:cross_cell allows admins): Nova's default policy allows nobody
+    "cross_cell_resize": False,
     "console_output": True,
     # PUT /os-services: the tests disable or force down a shared compute service for a few
     # requests, which tests running beside them see (hypervisor status changing between a

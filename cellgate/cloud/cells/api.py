@@ -17,6 +17,7 @@ import threading
 import time
 from typing import Any
 
+from cellgate.cloud.cells.cross_cell import CrossCellMoveMethods
 from cellgate.cloud.cells.ordering import status_advances
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, CellScheduler, schedulable
@@ -37,8 +38,9 @@ TASK_MESSAGES = {"deleting": "delete_instance", "rebooting": "reboot_instance",
                  "unshelving": "unshelve_instance"}
 
 
-class ApiCellService:
-    """The API cell's message handlers and its cell-level scheduling."""
+class ApiCellService(CrossCellMoveMethods):
+    """The API cell's message handlers and its cell-level scheduling (cross-cell moves:
+    ``cells/cross_cell.py``)."""
 
     def __init__(self, store: ApiStore, cell_names: list[str]) -> None:
         self.store = store
@@ -333,4 +335,4 @@ class ApiCellService:
                           {"request_id": request_id, "reboot_type":
                            "HARD" if instance.task_state == "rebooting_hard" else "SOFT"})
                 resent += 1
-        return resent
+        return resent + self.recover_moves()

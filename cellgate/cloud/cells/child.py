@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from cellgate.cloud.cells.child_actions import ChildActionMethods
+from cellgate.cloud.cells.child_cross_cell import ChildCrossCellMethods
 from cellgate.cloud.cells.child_migrations import ChildMigrationMethods
 from cellgate.cloud.cells.ordering import ReportSequence
 from cellgate.cloud.cells.router import CellRouter
@@ -35,7 +36,7 @@ def fake_addresses(instance: Instance) -> dict[str, Any]:
                          "OS-EXT-IPS:type": "fixed", "OS-EXT-IPS-MAC:mac_addr": mac}]}
 
 
-class ChildCellService(ChildActionMethods, ChildMigrationMethods):
+class ChildCellService(ChildActionMethods, ChildMigrationMethods, ChildCrossCellMethods):
     """One child cell; handlers run on the cell's worker thread, one message at a time."""
 
     def __init__(self, cell: CellSpec, store: CellStore) -> None:
@@ -256,6 +257,7 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods):
         if instance.migration:  # deleted while resized: the other host's claim goes too
             self.store.release(instance.migration["uuid"])
             self._report_up(instance.migration["source_host"])
+            self._forget_other_copy(instance)  # ... and another cell's copy
         now = utcnow()
         instance.vm_state, instance.task_state, instance.power_state = "deleted", None, \
             POWER_NOSTATE

@@ -1,4 +1,5 @@
-"""Resize and cold-migration handlers of a child cell (moves within this cell).
+"""Resize and cold-migration handlers of a child cell (moves within this cell; a move to
+another cell is handed over to the API cell, see ``child_cross_cell.py``).
 
 Part of ChildCellService (needs ``_existing``, ``_event``, ``_report_up``, ``drivers``,
 ``hosts``, ``scheduler``, ``router``). The destination claims the new flavor under the
@@ -53,8 +54,15 @@ class ChildMigrationMethods:
         migration_uuid, flavor = payload["migration_uuid"], payload["flavor"]
         start = time.time()
         source = instance.host
+        host_cell = payload.get("host_cell")
+        if host_cell is not None and host_cell != self.cell_name:
+            self._hand_over(instance, payload, start)  # an admin's target in another cell
+            return
         dest, power = self._pick_destination(instance, flavor, payload.get("host"),
                                              migration_uuid)
+        if dest is None and payload.get("cross_cell") and payload.get("host") is None:
+            self._hand_over(instance, payload, start)  # no host here: try the other cells
+            return
         if dest is None:
             self._migration_update(migration_uuid, status="error")
             self._event(instance, request_id, "conductor_migrate_server", start, "Error",
@@ -95,14 +103,19 @@ class ChildMigrationMethods:
         if migration is None:
             return
         start = time.time()
-        self.drivers[migration["dest_host"]].confirm_migration(
-            instance.uuid, migration["uuid"], migration["new_flavor"])
-        source = self.drivers.get(migration["source_host"])
-        if source is not None:
-            source.forget(instance.uuid)
-        self._migration_update(migration["uuid"], status="confirmed")
-        self._event(instance, payload.get("request_id"), "compute_confirm_resize", start,
-                    "Success", migration["source_host"])
+        if migration.get("cross_cell"):  # the source cell has cleaned up already
+            self._migration_update(migration["uuid"], status="confirmed")
+            self._event(instance, payload.get("request_id"),
+                        "conductor_confirm_snapshot_based_resize", start, "Success", None)
+        else:
+            self.drivers[migration["dest_host"]].confirm_migration(
+                instance.uuid, migration["uuid"], migration["new_flavor"])
+            source = self.drivers.get(migration["source_host"])
+            if source is not None:
+                source.forget(instance.uuid)
+            self._migration_update(migration["uuid"], status="confirmed")
+            self._event(instance, payload.get("request_id"), "compute_confirm_resize", start,
+                        "Success", migration["source_host"])
         instance.vm_state, instance.task_state = migration["old_vm_state"], None
         instance.migration = None
         self._report_up(migration["source_host"])

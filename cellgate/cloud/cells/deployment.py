@@ -116,6 +116,7 @@ class CellsDeployment:
         self.api_store = ApiStore(self.db_urls[API_CELL])
         self.api_engine = self.api_store.db.engine
         self.api_cell = ApiCellService(self.api_store, names)
+        self.api_cell.cross_cell_policy = self.topology.cross_cell_resize_policy
         self.api_cell.attach(CellRouter(Endpoint(API_CELL, self.transport, self.api_cell),
                                         names))
         for spec in self.topology.cells:

@@ -3,7 +3,10 @@
 Guards: a sync-up with a sequence number lower than (or equal to) the stored one never moves
 a server backwards; a deleted instance stays deleted, and a pending delete stays pending until
 the cell reports the instance deleted. Writes made at the top (rename, metadata, task marks)
-keep the sequence number: the child cell's next sync-up supersedes them. Changes that depend
+keep the sequence number: the child cell's next sync-up supersedes them. Ownership fence: a
+sync-up counts only from the copy that owns the instance (``owner_fenced_out``), so once a
+cross-cell move has handed the instance to another cell, a late sync-up of the old cell's copy
+(whatever its sequence number) never overwrites the new cell's state. Changes that depend
 on the stored state (task marks, metadata merges, moves to another cell) go through
 ``swap()``, a compare-and-swap, so concurrent writers never lose one another's change.
 """
@@ -41,6 +44,16 @@ _SYNC_STATE = select(t.instances.c.sync_seq, t.instances.c.deleted, t.instances.
     t.instances.c.uuid == bindparam("uuid"))
 _GET = select(t.instances.c.data).where(t.instances.c.uuid == bindparam("uuid"))
 _SWAP_RETRIES = 1000
+
+
+def owner_fenced_out(top: dict[str, Any], data: dict[str, Any]) -> bool:
+    """Whether a cell's copy ``data`` is not the owner the read model's ``top`` names: another
+    owner generation (a copy left behind by a cross-cell move, or one not yet handed over),
+    or, once moved (generation above 0), another cell."""
+    top_gen, gen = int(top.get("owner_gen") or 0), int(data.get("owner_gen") or 0)
+    if gen != top_gen:
+        return True
+    return top_gen > 0 and data.get("cell_name") != top.get("cell_name")
 
 
 class SwapConflict(RuntimeError):
@@ -151,6 +164,8 @@ class InstanceReadModel:
             if seq < row.sync_seq or (seq == row.sync_seq and not heal):
                 return False
             top = json.loads(row.data)
+            if owner_fenced_out(top, data):
+                return False
             merged = {**data, **{k: top[k] for k in TOP_OWNED if k in top}}
             if (seq == row.sync_seq and top.get("task_state")) or (
                     top.get("task_state") == "deleting" and not data.get("deleted")):

@@ -38,7 +38,7 @@ _STATUS: dict[str, dict[Any, str]] = {
 # Fields the child cell owns: a change sent down from the top never carries them.
 CHILD_OWNED = frozenset({"vm_state", "task_state", "power_state", "host", "node", "launched_at",
                          "terminated_at", "fault", "addresses", "deleted", "deleted_at",
-                         "progress", "sync_seq", "migration"})
+                         "progress", "sync_seq", "migration", "owner_gen"})
 
 
 # Fields users change through the API: the top is authoritative for them, so a sync-up never
@@ -63,10 +63,11 @@ class InstanceSite(Protocol):
 
 class Instance(VersionedObject):
     """A server. Version history: 1.0 initial; 1.1 adds ``key_data`` (the public key of
-    ``key_name``, resolved at the top at boot; missing in 1.0 data, read as None)."""
+    ``key_name``, resolved at the top at boot; missing in 1.0 data, read as None); 1.2 adds
+    ``owner_gen`` (the ownership generation of a cross-cell move, 0 in older data)."""
 
     OBJ_NAME = "Instance"
-    VERSION = "1.1"
+    VERSION = "1.2"
     FIELDS: ClassVar[dict[str, Field]] = {
         "uuid": Field(),
         "name": Field(),
@@ -117,6 +118,9 @@ class Instance(VersionedObject):
         # new_flavor, migration_type}; None when none is in progress
         "migration": Field(),
         "sync_seq": Field(0),
+        # which copy owns the instance: bumped by the API cell each time a cross-cell move
+        # hands it to another cell; the read model takes sync-ups of the owning copy only
+        "owner_gen": Field(0),
     }
 
     def bind(self, site: InstanceSite) -> Instance:

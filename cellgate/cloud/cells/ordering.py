@@ -10,9 +10,9 @@ import time
 # Nova's migration statuses by progress; a reported status never moves a record backwards
 # (a late 'finished' cannot undo 'confirmed'). Statuses not listed are always accepted.
 _STATUS_RANK = {"accepted": 0, "queued": 0, "preparing": 0, "pre-migrating": 0,
-                "migrating": 1, "running": 1, "post-migrating": 1, "finished": 2,
-                "confirming": 2, "reverting": 2, "confirmed": 3, "reverted": 3, "error": 3,
-                "failed": 3, "done": 3, "completed": 3, "cancelled": 3}
+                "migrating": 1, "running": 1, "post-migrating": 2, "finished": 3,
+                "confirming": 4, "reverting": 4, "confirmed": 5, "reverted": 5, "error": 5,
+                "failed": 5, "done": 5, "completed": 5, "cancelled": 5}
 
 
 def status_advances(current: str | None, new: str | None) -> bool:

@@ -28,10 +28,10 @@ def create_group(test, clients, cleanup=None, **body) -> dict:
     return group
 
 
-def create_rule(test, clients, group_id: str, cleanup=None, **body) -> dict:
-    """Add an ingress rule to ``group_id`` (removed by ``cleanup``); returns the rule."""
+def create_rule(test, clients, parent_id: str, cleanup=None, **body) -> dict:
+    """Add an ingress rule to group ``parent_id`` (removed by ``cleanup``); returns the rule."""
     client = clients.security_group_rules_client
-    rule = client.create_security_group_rule(parent_group_id=group_id,
+    rule = client.create_security_group_rule(parent_group_id=parent_id,
                                              **body)["security_group_rule"]
     (cleanup or test.addCleanup)(_quietly, client.delete_security_group_rule, rule["id"])
     return rule

@@ -141,14 +141,20 @@ class SecurityGroupMethods:
         ids = [g["id"] for g in instance.security_groups or [] if "id" in g]
         return self.store.security_groups.many(ids)
 
-    def add_server_security_group(self, ctx: RequestContext, uuid: str, name: str) -> None:
-        """Put a group (name or id) on a running server's port; its cell gets the rules."""
+    def _port_group(self, ctx: RequestContext, uuid: str, name: str) -> Record:
+        """The group (name or id) an add/remove action names, for a server with a port
+        (else SecurityGroupNotFound with Nova's words, 404)."""
         instance = self._instance(ctx, uuid)
         group = self._find_group(ctx, name, missing=lambda n: exc.SecurityGroupNotFound(
             f"Security group {n} is not found for project {ctx.project_id}"))
         if not has_port(instance.networks):
             raise exc.SecurityGroupNotFound(
                 f"instance_id {uuid} could not be found as device id on any ports")
+        return group
+
+    def add_server_security_group(self, ctx: RequestContext, uuid: str, name: str) -> None:
+        """Put a group (name or id) on a running server's port; its cell gets the rules."""
+        group = self._port_group(ctx, uuid, name)
 
         def add(data: dict[str, Any]) -> dict[str, Any] | None:
             ids = [g["id"] for g in data.get("security_groups") or [] if "id" in g]
@@ -159,12 +165,7 @@ class SecurityGroupMethods:
 
     def remove_server_security_group(self, ctx: RequestContext, uuid: str, name: str) -> None:
         """Take a group (name or id) off a server's port; its cell loses the rules."""
-        instance = self._instance(ctx, uuid)
-        group = self._find_group(ctx, name, missing=lambda n: exc.SecurityGroupNotFound(
-            f"Security group {n} is not found for project {ctx.project_id}"))
-        if not has_port(instance.networks):
-            raise exc.SecurityGroupNotFound(
-                f"instance_id {uuid} could not be found as device id on any ports")
+        group = self._port_group(ctx, uuid, name)
 
         def remove(data: dict[str, Any]) -> dict[str, Any]:
             ids = [g["id"] for g in data.get("security_groups") or [] if "id" in g]

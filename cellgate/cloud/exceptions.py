@@ -151,3 +151,28 @@ class UnknownMethod(MessagingError):
 
 class MessageTimeout(MessagingError):
     msg_fmt = "No reply to %(method)s from cell %(cell)s within %(timeout)s seconds"
+
+
+class SecurityGroupNotFound(NotFound):
+    msg_fmt = "Security group %(security_group_id)s does not exist"
+
+
+class SecurityGroupRuleNotFound(NotFound):
+    msg_fmt = "Security group rule %(rule_id)s does not exist"
+
+
+class SecurityGroupInUse(Invalid):
+    """Nova answers Neutron's 409 on a group delete with 400."""
+
+    msg_fmt = "Security Group %(security_group_id)s in use."
+
+
+class SecurityGroupRuleExists(QuotaOrCapacityExceeded):
+    """Neutron's 409 on a duplicate rule, which Nova answers with 403 (as if over quota)."""
+
+    msg_fmt = "Security group rule already exists. Rule id is %(rule_id)s."
+
+
+class NoUniqueMatch(Conflict):
+    msg_fmt = ("Multiple security_group matches found for name '%(name)s', use an ID to be "
+               "more specific.")

@@ -112,6 +112,8 @@ class FakeDriver:
         self._fail_next = profile.faults.fail_next_spawns
         self._power: dict[str, int] = {}
         self._keys: dict[str, str] = {}  # instance uuid -> the public key it was given
+        # instance uuid -> its firewall: the effective security group rules ({revision, rules})
+        self._firewalls: dict[str, dict[str, Any]] = {}
 
     # -- capacity -----------------------------------------------------------------------
 
@@ -157,9 +159,11 @@ class FakeDriver:
     # -- lifecycle ----------------------------------------------------------------------
 
     def spawn(self, instance_uuid: str, name: str, flavor: dict[str, Any],
-              key_data: str | None = None) -> int:
+              key_data: str | None = None,
+              security_rules: dict[str, Any] | None = None) -> int:
         """Boot an instance; returns its power state. Raises SpawnFailed. ``key_data`` is
-        the public key to inject (kept, as a guest would hold it: see ``injected_key``)."""
+        the public key to inject (kept, as a guest would hold it: see ``injected_key``);
+        ``security_rules`` its firewall (see ``set_security_rules``)."""
         self.check_extra_specs(flavor)
         if not self.store.claim(self.host, instance_uuid, flavor["vcpus"], flavor["ram"],
                                 _disk(flavor)):
@@ -175,7 +179,24 @@ class FakeDriver:
             self._power[instance_uuid] = POWER_RUNNING
             if key_data:
                 self._keys[instance_uuid] = key_data
+            if security_rules is not None:
+                self._firewalls[instance_uuid] = security_rules
         return POWER_RUNNING
+
+    def set_security_rules(self, instance_uuid: str, security_rules: dict[str, Any]) -> None:
+        """Replace an instance's firewall (``{revision, rules}``) unless it holds a newer
+        revision already (casts may arrive out of order)."""
+        with self._lock:
+            held = self._firewalls.get(instance_uuid) or {}
+            if int(security_rules.get("revision") or 0) >= int(held.get("revision") or 0):
+                self._firewalls[instance_uuid] = security_rules
+
+    def held(self, instance_uuid: str) -> dict[str, Any]:
+        """What this host holds for an instance: power state, injected key, firewall."""
+        with self._lock:
+            return {"host": self.host, "power_state": self._power.get(instance_uuid),
+                    "key_data": self._keys.get(instance_uuid),
+                    "security_rules": self._firewalls.get(instance_uuid)}
 
     def injected_key(self, instance_uuid: str) -> str | None:
         """The public key the instance was spawned with, or None."""
@@ -200,6 +221,7 @@ class FakeDriver:
         with self._lock:
             self._power.pop(instance_uuid, None)
             self._keys.pop(instance_uuid, None)
+            self._firewalls.pop(instance_uuid, None)
 
     def reboot(self, instance_uuid: str, reboot_type: str = "SOFT") -> int:
         """Reboot; returns the power state (running)."""

@@ -41,6 +41,8 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "keypairs": True,
     "quotas": True,
     "security_groups": False,
+    # cellgate's admin driver view (GET /cellgate/v1/servers/{id}/driver); real Nova lacks it
+    "driver_view": False,
     "aggregates": False,
     "server_groups": False,
     # server actions, defaulting as Tempest's [compute-feature-enabled] does (lock and

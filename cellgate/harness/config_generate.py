@@ -27,6 +27,7 @@ from cellgate.harness.config import (
     format_host_cells,
     load_config,
 )
+from cellgate.harness.feature_probes import probe_features
 from cellgate.harness.host_cells import discover_host_cells
 from cellgate.lib import waiters
 from cellgate.lib.clients import Clients
@@ -240,13 +241,14 @@ def run_config_generate(*, clouds_yaml: str, admin_cloud: str, member_cloud: str
     admin = creds["admin"]
     settings = discover_cloud_settings(admin)
     host_cells = discover_host_cells(admin, pairs=host_cell_pairs, regex=host_cell_regex)
+    found = probe_features(admin)
     probed = cpu_pinning is None
     if probed:
         cpu_pinning = probe_cpu_pinning(admin, settings, build_timeout=build_timeout,
                                         build_interval=build_interval)
     text = render_config(clouds_yaml=clouds_yaml, roles=roles, uri_v3=admin.identity_v3_url,
                          region=admin.region, settings=settings, cells=cells,
-                         features={"cpu_pinning": bool(cpu_pinning), **features},
+                         features={**found, "cpu_pinning": bool(cpu_pinning), **features},
                          build_timeout=build_timeout, build_interval=build_interval,
                          host_cells=host_cells)
     directory = os.path.dirname(os.path.abspath(output))
@@ -257,5 +259,6 @@ def run_config_generate(*, clouds_yaml: str, admin_cloud: str, member_cloud: str
     out.write(f"wrote {output}: image_ref {settings.image_ref}, flavor_ref {settings.flavor_ref}, "
               f"microversions {settings.min_microversion}-{settings.max_microversion}, "
               f"cpu_pinning {str(cpu_pinning).lower()}{' (probed)' if probed else ''}, "
+              f"{', '.join(f'{k} {str(v).lower()}' for k, v in found.items())} (probed), "
               f"roles {', '.join(role for role, name in roles.items() if name)}\n")
     return 0

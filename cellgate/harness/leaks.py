@@ -30,6 +30,9 @@ KINDS = {
 # listed by every account: a keypair belongs to its user
 PER_ACCOUNT = {"keypairs": ("/os-keypairs", "keypairs")}
 _NOT_OFFERED = (lib_exc.NotFound, lib_exc.NotImplemented)
+# kind -> names the cloud makes on a project's first use and its members cannot delete
+# (Neutron's per-project `default` security group): not a test's leak
+MADE_ON_FIRST_USE = {"security_groups": frozenset({"default"})}
 
 
 def _name(item: dict[str, Any]) -> tuple[str, str]:
@@ -71,7 +74,8 @@ def leaked(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
         if now is None or before.get(kind) is None:
             continue
         old = {tuple(pair) for pair in before[kind]}
-        new = [{"id": i, "name": n} for i, n in now if (i, n) not in old]
+        made = MADE_ON_FIRST_USE.get(kind, frozenset())
+        new = [{"id": i, "name": n} for i, n in now if (i, n) not in old and n not in made]
         if new:
             resources[kind] = new
     not_checked = sorted(k for k, v in after.items() if v is None or before.get(k) is None)

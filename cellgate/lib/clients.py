@@ -14,6 +14,8 @@ from tempest.lib.services.compute import (
     migrations_client,
     quota_classes_client,
     quotas_client,
+    security_group_rules_client,
+    security_groups_client,
     services_client,
     versions_client,
 )
@@ -112,6 +114,17 @@ class Clients:
     def quota_classes_client(self) -> quota_classes_client.QuotaClassesClient:
         """Compute quota classes (admin)."""
         return quota_classes_client.QuotaClassesClient(**self._params("compute"))
+
+    @functools.cached_property
+    def security_groups_client(self) -> security_groups_client.SecurityGroupsClient:
+        """Compute's security group proxy API (2.1-2.35; Nova answers 404 from 2.36)."""
+        return security_groups_client.SecurityGroupsClient(**self._params("compute"))
+
+    @functools.cached_property
+    def security_group_rules_client(self) -> (
+            security_group_rules_client.SecurityGroupRulesClient):
+        """Compute's security group rule proxy API (2.1-2.35)."""
+        return security_group_rules_client.SecurityGroupRulesClient(**self._params("compute"))
 
     @functools.cached_property
     def services_client(self) -> services_client.ServicesClient:

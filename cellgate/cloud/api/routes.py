@@ -22,6 +22,7 @@ from cellgate.cloud.api.handlers import (
     projects,
     quota_classes,
     quota_sets,
+    security_groups,
     server_actions,
     server_metadata,
     server_tags,
@@ -95,6 +96,15 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     (f"{C}/os-quota-sets/<project_id>/defaults", {"GET": quota_sets.defaults}),
     (f"{C}/os-quota-class-sets/<class_name>", {"GET": quota_classes.show,
                                                "PUT": quota_classes.update}),
+    # security groups (the proxy APIs answer 404 from 2.36)
+    (f"{C}/os-security-groups", {"GET": security_groups.index,
+                                 "POST": security_groups.create}),
+    (f"{C}/os-security-groups/<group_id>", {"GET": security_groups.show,
+                                            "PUT": security_groups.update,
+                                            "DELETE": security_groups.delete}),
+    (f"{C}/os-security-group-rules", {"POST": security_groups.create_rule}),
+    (f"{C}/os-security-group-rules/<rule_id>", {"DELETE": security_groups.delete_rule}),
+    (f"{C}/servers/<server_id>/os-security-groups", {"GET": security_groups.server_index}),
     # hosts
     (f"{C}/os-services", {"GET": services.index}),
     (f"{C}/os-services/<service_id>", {"PUT": services.update}),
@@ -113,6 +123,8 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     (f"{C}/os-cells/<cell_id>/capacities", {"GET": cells.gone}),
     # cellgate's own admin extension: which cell each compute host belongs to
     ("/cellgate/v1/cells", {"GET": cells.index}),
+    # ... and what a server's cell's driver holds for it (key, security group rules)
+    ("/cellgate/v1/servers/<server_id>/driver", {"GET": cells.driver}),
     # image
     ("/image/v2/images", {"GET": images.index}),
     ("/image/v2/images/<image_id>", {"GET": images.show}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid as uuidlib
 from typing import Any
 
 from jsonschema import Draft4Validator, FormatChecker, validators
@@ -48,6 +49,14 @@ def _is_base64(instance: object) -> bool:
         return True
     base64.b64decode(instance.encode("utf-8"))
     return True
+
+
+@_FORMATS.checks("uuid", raises=(ValueError, AttributeError, TypeError))
+def _is_uuid(instance: object) -> bool:
+    """Nova's 'uuid' format (oslo's is_uuid_like: a UUID, dashes optional)."""
+    if not isinstance(instance, str):
+        return True
+    return uuidlib.UUID(instance).hex == instance.replace("-", "").lower()
 
 
 def compile_schema(schema: dict) -> Draft4Validator:

@@ -15,6 +15,7 @@ from cellgate.cloud.cells.child_actions import ChildActionMethods
 from cellgate.cloud.cells.child_cross_cell import ChildCrossCellMethods
 from cellgate.cloud.cells.child_migrations import ChildMigrationMethods
 from cellgate.cloud.cells.ordering import ReportSequence
+from cellgate.cloud.cells.child_security import ChildSecurityMethods
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, NO_VALID_HOST, HostScheduler, schedulable
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid
@@ -36,7 +37,8 @@ def fake_addresses(instance: Instance) -> dict[str, Any]:
                          "OS-EXT-IPS:type": "fixed", "OS-EXT-IPS-MAC:mac_addr": mac}]}
 
 
-class ChildCellService(ChildActionMethods, ChildMigrationMethods, ChildCrossCellMethods):
+class ChildCellService(ChildActionMethods, ChildMigrationMethods, ChildCrossCellMethods,
+                       ChildSecurityMethods):
     """One child cell; handlers run on the cell's worker thread, one message at a time."""
 
     def __init__(self, cell: CellSpec, store: CellStore) -> None:
@@ -160,7 +162,8 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods, ChildCrossCell
                 instance.save()
             try:
                 power_state = driver.spawn(instance.uuid, instance.name, instance.flavor,
-                                           key_data=instance.key_data)
+                                           key_data=instance.key_data,
+                                           security_rules=instance.security_rules)
             except SpawnFailed as exc:
                 failure = exc
                 LOG.info("cell %s: build of %s failed on %s: %s", self.cell_name,
@@ -308,6 +311,8 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods, ChildCrossCell
         if instance is None or instance.deleted:
             return
         for key, value in payload["changes"].items():
+            if key == "security_rules" and not self.accept_security_rules(instance, value):
+                continue
             if key not in CHILD_OWNED and key in Instance.FIELDS:
                 setattr(instance, key, Instance.FIELDS[key].from_primitive(value))
         instance.save()

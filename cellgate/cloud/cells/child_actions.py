@@ -117,8 +117,9 @@ class ChildActionMethods:
                 return
             tried.append(host)
             try:
-                power_state = self.drivers[host].spawn(instance.uuid, instance.name,
-                                                       instance.flavor)
+                power_state = self.drivers[host].spawn(
+                    instance.uuid, instance.name, instance.flavor,
+                    security_rules=instance.security_rules)
             except SpawnFailed:
                 continue
             break

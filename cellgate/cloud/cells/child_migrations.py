@@ -42,6 +42,8 @@ class ChildMigrationMethods:
                     instance.uuid, migration_uuid, flavor, instance.vm_state == "active")
             except SpawnFailed:
                 continue
+            if instance.security_rules is not None:  # the firewall moves with it
+                self.drivers[dest].set_security_rules(instance.uuid, instance.security_rules)
             return dest, power
 
     def msg_resize_instance(self, payload: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.api import ApiCellService
 from cellgate.cloud.compute.actions import ServerActionMethods, refuse_if_locked
+from cellgate.cloud.compute.diagnostics import DriverViewMethods
 from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
 from cellgate.cloud.compute.keypairs import KeypairMethods
@@ -34,6 +35,7 @@ from cellgate.cloud.compute.query import (
     truthy,
 )
 from cellgate.cloud.compute.quotas import QuotaMethods
+from cellgate.cloud.compute.security_groups import SecurityGroupMethods
 from cellgate.cloud.compute.tags import TagMethods
 from cellgate.cloud.context import RequestContext
 from cellgate.cloud.db.api_store import ApiStore
@@ -51,9 +53,10 @@ Record = dict[str, Any]
 
 
 class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMethods,
-                 QuotaMethods, KeypairMethods, TagMethods):
-    """Flavors, keypairs, quotas, servers, metadata, tags, instance actions,
-    migrations, services and hypervisors.
+                 QuotaMethods, KeypairMethods, TagMethods, SecurityGroupMethods,
+                 DriverViewMethods):
+    """Flavors, keypairs, quotas, security groups, servers, metadata, tags, instance
+    actions, migrations, services and hypervisors.
 
     ``store`` is the API cell database store (ApiStore), ``router`` the API cell service
     that routes work to cells through the CellRouter, ``images`` the ImageCatalog.
@@ -156,7 +159,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                       min_count: int = 1, max_count: int | None = None,
                       user_data: str | None = None, config_drive: bool = False,
                       tags: Sequence[str] | None = None,
-                      auto_disk_config: bool = False) -> tuple[Record, str]:
+                      auto_disk_config: bool = False,
+                      security_groups: Sequence[str] | None = None) -> tuple[Record, str]:
         """Accept a boot request and cast the build to a cell; returns (record, admin_pass).
 
         The record is answered before the build runs (status BUILD). Unknown image ->
@@ -169,11 +173,13 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         one reservation id, with launch indexes 0..n-1; the first record is returned.
         ``user_data`` (base64 text), ``config_drive``, ``tags`` and ``auto_disk_config``
         (``OS-DCF:diskConfig`` AUTO) are stored on each. ``key_name`` names one of the
-        caller's keypairs (else Invalid); its public key travels with the build.
+        caller's keypairs (else Invalid); its public key travels with the build, as do the
+        effective rules of ``security_groups`` (names or ids; unknown -> Invalid).
         """
         image = self.images.get(image_ref)
         flavor = self.get_flavor(ctx, str(flavor_ref))
         key_data = self.boot_key(ctx, key_name)
+        groups, rules = self.boot_security_groups(ctx, list(security_groups or ()), networks)
         metadata = {str(k): str(v) for k, v in (metadata or {}).items()}
         _check_metadata_quota(metadata, self.metadata_limit(ctx))
         zone, forced_host = self._zone(ctx, availability_zone)
@@ -198,7 +204,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                 reservation_id=reservation_id, launch_index=index,
                 user_data=user_data, config_drive="True" if config_drive else "",
                 tags=sorted(set(tags or ())), auto_disk_config=bool(auto_disk_config),
-                hostname=_hostname(display)).bind(self.router)
+                hostname=_hostname(display), security_groups=groups,
+                security_rules=rules).bind(self.router)
             self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
                                      action="create", user_id=ctx.user_id,
                                      project_id=ctx.project_id)

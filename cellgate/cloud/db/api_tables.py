@@ -171,3 +171,30 @@ quota_classes = Table(
     Column("hard_limit", Integer, nullable=False),
     UniqueConstraint("class_name", "resource"),
 )
+
+# Security groups and their rules, per project, with Neutron's fields (the API cell owns them;
+# a boot's and every later change's effective rules travel down to the server's cell).
+security_groups = Table(
+    "security_groups", api_metadata,
+    Column("id", String(36), primary_key=True),
+    Column("project_id", String(255), nullable=False, index=True),
+    Column("name", String(255), nullable=False),
+    Column("description", String(255), nullable=False, default=""),
+    Column("is_default", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+security_group_rules = Table(
+    "security_group_rules", api_metadata,
+    Column("id", String(36), primary_key=True),
+    Column("security_group_id", String(36), nullable=False, index=True),
+    Column("project_id", String(255), nullable=False),
+    Column("direction", String(16), nullable=False),
+    Column("ethertype", String(8), nullable=False),
+    Column("protocol", String(40)),
+    Column("port_range_min", Integer),
+    Column("port_range_max", Integer),
+    Column("remote_ip_prefix", String(255)),
+    Column("remote_group_id", String(36), index=True),
+    Column("created_at", DateTime, nullable=False),
+)

@@ -45,7 +45,7 @@ CHILD_OWNED = frozenset({"vm_state", "task_state", "power_state", "host", "node"
 # overwrites them (it may have been sent before the cell applied the user's latest change).
 TOP_OWNED = frozenset({"name", "description", "metadata", "key_name", "access_ipv4",
                        "access_ipv6", "locked", "locked_by", "locked_reason",
-                       "tags", "security_groups", "user_data"})
+                       "tags", "security_groups", "security_rules", "user_data"})
 
 
 def nova_status(vm_state: str | None, task_state: str | None) -> str:
@@ -64,10 +64,12 @@ class InstanceSite(Protocol):
 class Instance(VersionedObject):
     """A server. Version history: 1.0 initial; 1.1 adds ``key_data`` (the public key of
     ``key_name``, resolved at the top at boot; missing in 1.0 data, read as None); 1.2 adds
-    ``owner_gen`` (the ownership generation of a cross-cell move, 0 in older data)."""
+    ``owner_gen`` (the ownership generation of a cross-cell move, 0 in older data); 1.3 adds
+    ``security_rules`` (``{revision, rules}``: the effective rules of ``security_groups``,
+    resolved at the top at boot and on every change; missing in older data, read as None)."""
 
     OBJ_NAME = "Instance"
-    VERSION = "1.2"
+    VERSION = "1.3"
     FIELDS: ClassVar[dict[str, Field]] = {
         "uuid": Field(),
         "name": Field(),
@@ -105,6 +107,7 @@ class Instance(VersionedObject):
         "locked_reason": Field(),
         "description": Field(),
         "security_groups": Field(factory=lambda: [{"name": "default"}]),
+        "security_rules": Field(),
         "progress": Field(0),
         "reservation_id": Field(),
         "launch_index": Field(0),

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api.errors import HTTPError
+from cellgate.cloud.api.handlers import security_groups
 from cellgate.cloud.api.handlers.servers import server_or_404
 from cellgate.cloud.api.microversion import for_version
 from cellgate.cloud.api.policy import require_admin
@@ -146,7 +147,8 @@ _ACTIONS = {"reboot": _reboot, "os-stop": _stop, "os-start": _start, "lock": _lo
             "shelveOffload": _shelve_offload, "unshelve": _unshelve,
             "os-getConsoleOutput": _console_output, "resize": _resize,
             "confirmResize": _confirm_resize, "revertResize": _revert_resize,
-            "migrate": _migrate}
+            "migrate": _migrate, "addSecurityGroup": security_groups.add_to_server,
+            "removeSecurityGroup": security_groups.remove_from_server}
 
 
 def action(req: ApiRequest, server_id: str) -> Response:

@@ -166,14 +166,18 @@ def create(req: ApiRequest) -> Response:
             access_ipv4=spec.get("accessIPv4"), access_ipv6=spec.get("accessIPv6"),
             min_count=min_count, max_count=max_count, user_data=spec.get("user_data"),
             config_drive=to_bool(spec.get("config_drive", False)), tags=spec.get("tags"),
-            auto_disk_config=spec.get("OS-DCF:diskConfig") == "AUTO")
+            auto_disk_config=spec.get("OS-DCF:diskConfig") == "AUTO",
+            security_groups=[g["name"] for g in spec.get("security_groups") or () if "name" in g])
     except (exc.ImageNotFound, exc.FlavorNotFound) as error:
         raise faults.translate(error, not_found_status=400)
     if to_bool(spec.get("return_reservation_id", False)):
         return json_response({"reservation_id": record["reservation_id"]}, status=202)
     if "adminPass" in spec:
         admin_pass = spec["adminPass"]
-    response = json_response(views.created(record, admin_pass, req.base_url), status=202)
+    body = views.created(record, admin_pass, req.base_url)
+    if spec.get("security_groups"):  # Nova echoes what the boot asked for
+        body["server"]["security_groups"] = spec["security_groups"]
+    response = json_response(body, status=202)
     response.headers["Location"] = f"{req.base_url}/compute/v2.1/servers/{record['uuid']}"
     return response
 

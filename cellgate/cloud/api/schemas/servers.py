@@ -98,7 +98,7 @@ _create = {
                 "max_count": types.positive_integer,
                 "return_reservation_id": types.boolean,
                 "security_groups": {"type": "array", "items": {
-                    "type": "object", "properties": {"name": {"type": "string"}},
+                    "type": "object", "properties": {"name": types.name},
                     "additionalProperties": False}},
                 "block_device_mapping_v2": {"type": "array", "items": _bdm_v2},
                 "personality": _personality,

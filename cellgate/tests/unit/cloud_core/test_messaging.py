@@ -73,17 +73,19 @@ class MessageTest(testtools.TestCase):
     def test_instance_primitive_versioning(self) -> None:
         instance = Instance(uuid="u1", name="vm", flavor={"id": "1"}, metadata={"k": "v"})
         primitive = instance.obj_to_primitive()
-        self.assertEqual("1.2", primitive["cellgate_object.version"])
+        self.assertEqual("1.3", primitive["cellgate_object.version"])
         # A newer sender adds a field, an older one lacks some: both still read.
         primitive["cellgate_object.data"]["shiny_new_field"] = 42
         del primitive["cellgate_object.data"]["metadata"]
         del primitive["cellgate_object.data"]["key_data"]  # as a 1.0 sender
         del primitive["cellgate_object.data"]["owner_gen"]  # as a 1.1 sender
+        del primitive["cellgate_object.data"]["security_rules"]  # as a 1.2 sender
         copy = Instance.obj_from_primitive(primitive)
         self.assertEqual("vm", copy.name)
         self.assertEqual({}, copy.metadata)
         self.assertIsNone(copy.key_data)
         self.assertEqual(0, copy.owner_gen)
+        self.assertIsNone(copy.security_rules)
         self.assertFalse(hasattr(copy, "shiny_new_field"))
 
 

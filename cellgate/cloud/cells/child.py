@@ -14,8 +14,8 @@ from typing import Any
 from cellgate.cloud.cells.child_actions import ChildActionMethods
 from cellgate.cloud.cells.child_cross_cell import ChildCrossCellMethods
 from cellgate.cloud.cells.child_migrations import ChildMigrationMethods
-from cellgate.cloud.cells.ordering import ReportSequence
 from cellgate.cloud.cells.child_security import ChildSecurityMethods
+from cellgate.cloud.cells.ordering import ReportSequence
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, NO_VALID_HOST, HostScheduler, schedulable
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid

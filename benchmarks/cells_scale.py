@@ -330,7 +330,8 @@ def run_size(cells: int, hosts_per_cell: int, servers: int, *, drop: float = 0.1
 
 COLUMNS = (  # (heading, key, width, format spec)
     ("cells", "cells", 5, "d"), ("hosts", "hosts", 5, "d"), ("servers", "servers", 7, "d"),
-    ("build s", "build_s", 8, ".1f"), ("/s", "builds_per_s", 5, ".0f"),
+    ("accept s", "accept_s", 8, ".1f"), ("build s", "build_s", 8, ".1f"),
+    ("/s", "builds_per_s", 5, ".0f"),
     ("rank p50", "rank_p50_ms", 8, ".3f"), ("rank p95", "rank_p95_ms", 8, ".3f"),
     ("pick p50", "pick_p50_ms", 8, ".2f"), ("pick p95", "pick_p95_ms", 8, ".2f"),
     ("dropped", "dropped", 7, "d"), ("repair s", "repair_s", 8, ".2f"),
@@ -370,8 +371,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="timed GET /servers/detail?limit=1000")
     parser.add_argument("--json", metavar="OUT", help="also write the figures to OUT as JSON")
     args = parser.parse_args(argv)
-    print("times in ms unless 's'; rank = CellScheduler.rank, pick = capacity read + rank; "
-          "detail = GET /servers/detail?limit=1000")
+    print("times in ms unless 's'; accept = every POST /servers answered, build = every "
+          "server ACTIVE in its cell; rank = CellScheduler.rank, pick = capacity read + rank; "
+          "fixed = servers the repair changed; detail = GET /servers/detail?limit=1000")
     print(table_row(None))
     results = []
     for cells in args.cells:

@@ -15,7 +15,9 @@ port (as `cellgate serve` does; in-process so the benchmark can instrument it), 
   messages going up, so the read model keeps those servers in BUILD; then times the repair
   (`repair_read_model`, one function to switch to `cellgate cells sync`), checks that the read
   model then matches the cells exactly, and times a second repair that must change nothing;
-- **listing**: p50/p95 of `GET /servers/detail?limit=1000` over HTTP with every server present.
+- **listing**: p50/p95 of `GET /servers/detail?limit=1000` over HTTP with every server present,
+  as the member who owns them and as admin with `all_tenants=1` (at 2.61 an admin's view
+  shows `host_status`, read from every compute service).
 
 The cell counts of one run use the same number of servers (fixed, `--servers`), so each
 figure's growth from 5 to 50 cells shows the cost of cells and hosts, not of more servers.
@@ -221,10 +223,10 @@ class ComputeHttp:
             "min_count": count, "max_count": count}})
         resp.raise_for_status()
 
-    def detail(self, limit: int) -> int:
-        """``GET /servers/detail?limit=...``; how many servers it listed."""
-        resp = self.http.get(f"{self.url}/servers/detail", params={"limit": limit},
-                             timeout=300)
+    def detail(self, limit: int, *, all_tenants: bool = False) -> int:
+        """``GET /servers/detail?limit=...[&all_tenants=1]``; how many servers it listed."""
+        query = {"limit": limit, **({"all_tenants": 1} if all_tenants else {})}
+        resp = self.http.get(f"{self.url}/servers/detail", params=query, timeout=300)
         resp.raise_for_status()
         return len(resp.json()["servers"])
 
@@ -266,6 +268,15 @@ def _ms(samples: list[float], pct: float) -> float:
     return 1000.0 * (statistics.median(samples) if pct == 50 else _percentile(samples, pct))
 
 
+def _timings(count: int, func: Callable[[], Any]) -> list[float]:
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
 def run_size(cells: int, hosts_per_cell: int, servers: int, *, drop: float = 0.10,
              seed: int = 11, listings: int = 10, timeout: float = 3600.0) -> dict[str, Any]:
     """Build, schedule, repair and list at one size; returns the figures (times in ms or s)."""
@@ -304,11 +315,9 @@ def run_size(cells: int, hosts_per_cell: int, servers: int, *, drop: float = 0.1
             repair_again_s = time.perf_counter() - started
 
             listed = http.detail(LIST_LIMIT)
-            detail_s = []
-            for _ in range(listings):
-                started = time.perf_counter()
-                http.detail(LIST_LIMIT)
-                detail_s.append(time.perf_counter() - started)
+            detail_s = _timings(listings, lambda: http.detail(LIST_LIMIT))
+            admin = ComputeHttp(clouds_yaml, "cellgate-admin")
+            admin_s = _timings(listings, lambda: admin.detail(LIST_LIMIT, all_tenants=True))
             tap.restore()
             errors = sum(1 for state in tap.finished.values() if state == "error")
     return {
@@ -323,6 +332,8 @@ def run_size(cells: int, hosts_per_cell: int, servers: int, *, drop: float = 0.1
         "differences": differences[:20],
         "repair_again_s": repair_again_s, "repaired_again": repaired_again,
         "listed": listed, "detail_p50_ms": _ms(detail_s, 50), "detail_p95_ms": _ms(detail_s, 95),
+        "admin_detail_p50_ms": _ms(admin_s, 50), "admin_detail_p95_ms": _ms(admin_s, 95),
+        "load_average": os.getloadavg()[0],
     }
 
 
@@ -337,7 +348,19 @@ COLUMNS = (  # (heading, key, width, format spec)
     ("dropped", "dropped", 7, "d"), ("repair s", "repair_s", 8, ".2f"),
     ("fixed", "repaired", 5, "d"), ("exact", "exact_after_repair", 5, ""),
     ("detail p50", "detail_p50_ms", 10, ".1f"), ("detail p95", "detail_p95_ms", 10, ".1f"),
+    ("admin p50", "admin_detail_p50_ms", 9, ".1f"), ("admin p95", "admin_detail_p95_ms", 9, ".1f"),
+    ("load", "load_average", 5, ".1f"),
 )
+
+
+LEGEND = """\
+times in ms unless 's'
+  accept s   every POST /servers answered        build s   every server ACTIVE in its cell
+  rank       CellScheduler.rank                  pick      capacity read from the DB + rank
+  dropped    instance sync-ups dropped           fixed     servers the repair changed
+  exact      read model == cells after repair    load      1-minute load average at the end
+  detail     GET /servers/detail?limit=1000 as the member owning the servers
+  admin      the same as admin with all_tenants=1 (2.61 shows host_status: reads services)"""
 
 
 def table_row(figures: dict[str, Any] | None) -> str:
@@ -371,9 +394,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="timed GET /servers/detail?limit=1000")
     parser.add_argument("--json", metavar="OUT", help="also write the figures to OUT as JSON")
     args = parser.parse_args(argv)
-    print("times in ms unless 's'; accept = every POST /servers answered, build = every "
-          "server ACTIVE in its cell; rank = CellScheduler.rank, pick = capacity read + rank; "
-          "fixed = servers the repair changed; detail = GET /servers/detail?limit=1000")
+    print(LEGEND)
     print(table_row(None))
     results = []
     for cells in args.cells:

@@ -158,17 +158,37 @@ class SyncTap:
                                        f"in {timeout:.0f} s")
                 self._changed.wait(min(left, 1.0))
 
+    def delivered(self) -> dict[str, str]:
+        """{uuid: final vm_state} of the finished builds whose sync-up was not dropped."""
+        with self._lock:
+            return {uuid: state for uuid, state in self.finished.items()
+                    if uuid not in self.dropped}
+
     def restore(self) -> None:
         """Put the transport's own send back."""
         self.transport.send = self._send
 
 
-def quiesce(cloud: Cloud, timeout: float) -> None:
-    """Return once the API cell has handled everything the cells sent up so far: each cell
-    answers a ping after the messages it sent before, and replies queue behind them."""
+def quiesce(cloud: Cloud, tap: SyncTap, timeout: float) -> None:
+    """Return once the API cell has handled what the cells sent up: each cell answers a ping
+    (on the in-memory transport the reply queues behind what the cell sent before), then the
+    read model must show every final state the tap let through (so a transport that does not
+    keep that order is waited for too)."""
     api_cell = cloud.deployment.api_cell
     for cell in api_cell.cell_names:
         api_cell.router.call(cell, "ping", {}, timeout=timeout)
+    expected = tap.delivered()
+    deadline, pause = time.monotonic() + timeout, 0.005
+    while True:
+        top = {d["uuid"]: d.get("vm_state") for d in api_cell.store.instances.query(
+            include_deleted=True)}
+        waiting = sum(1 for uuid, state in expected.items() if top.get(uuid) != state)
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{waiting} sync-ups not applied after {timeout:.0f} s")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
 
 
 # -- the cloud under test --------------------------------------------------------------------
@@ -301,7 +321,7 @@ def run_size(cells: int, hosts_per_cell: int, servers: int, *, drop: float = 0.1
                 left, batch = left - count, batch + 1
             accepted_s = time.perf_counter() - started
             tap.wait_finished(servers, timeout)
-            quiesce(cloud, timeout)
+            quiesce(cloud, tap, timeout)
             build_s = time.perf_counter() - started
             tap.dropping = False
 

@@ -67,7 +67,7 @@ class CellsScaleBenchmarkTest(testtools.TestCase):
             tap.dropping = True
             bench.ComputeHttp(clouds_yaml).boot("stale", cloud.images_list()[0]["id"], 1)
             tap.wait_finished(1, timeout=60)
-            bench.quiesce(cloud, timeout=60)
+            bench.quiesce(cloud, tap, timeout=60)
             (problem,) = bench.read_model_differences(cloud)
             self.assertIn("read model differs in", problem)
             self.assertIn("vm_state", problem)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import gc
 import json
 import math
@@ -50,6 +51,7 @@ import requests
 import yaml
 from waitress import wasyncore
 
+from cellgate.cloud.messaging.endpoint import BATCH
 from cellgate.cloud.server import SERVING_GC_THRESHOLDS, clouds_document
 from cellgate.cloud.service import Cloud
 from cellgate.cloud.topology import Topology, load_topology
@@ -135,17 +137,31 @@ class SyncTap:
         transport.send = self.send  # instance attribute: every Endpoint calls through it
 
     def send(self, message: Any) -> None:
-        """Pass ``message`` on, unless it is a sync-up picked to be dropped."""
-        if message.method == "instance_sync" and message.direction == "up":
-            data = message.payload["instance"]["cellgate_object.data"]
-            with self._lock:
-                if data.get("vm_state") in self.FINISHED:
-                    self.finished[data["uuid"]] = data["vm_state"]
-                    self._changed.notify_all()
-                if self.dropping and self._random.random() < self.drop:
-                    self.dropped.add(data["uuid"])
-                    return
+        """Pass ``message`` on, less the sync-ups picked to be dropped (a cell sends its
+        sync-ups alone or inside a ``batch`` with the casts made before them)."""
+        if message.direction == "up" and message.method == BATCH:
+            items = [item for item in message.payload["messages"]
+                     if not self._dropped(item["method"], item["payload"])]
+            if not items:
+                return
+            message = dataclasses.replace(message, payload={"messages": items})
+        elif message.direction == "up" and self._dropped(message.method, message.payload):
+            return
         self._send(message)
+
+    def _dropped(self, method: str, payload: dict[str, Any]) -> bool:
+        """Note a finished build in an ``instance_sync``; whether to drop that sync-up."""
+        if method != "instance_sync":
+            return False
+        data = payload["instance"]["cellgate_object.data"]
+        with self._lock:
+            if data.get("vm_state") in self.FINISHED:
+                self.finished[data["uuid"]] = data["vm_state"]
+                self._changed.notify_all()
+            if self.dropping and self._random.random() < self.drop:
+                self.dropped.add(data["uuid"])
+                return True
+        return False
 
     def wait_finished(self, count: int, timeout: float) -> None:
         """Block until ``count`` servers finished building (RuntimeError after ``timeout``)."""

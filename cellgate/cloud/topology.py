@@ -50,6 +50,19 @@ PROFILE_SCHEMA: dict[str, Any] = {
     },
 }
 
+# How often cells report up, when a silent cell is weighted down (stale) and skipped (down),
+# and the share of every host the cell scheduler keeps free (cells/health.py).
+HEALTH_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "report_interval": {"type": "number", "exclusiveMinimum": 0},
+        "stale_after": {"type": "number", "exclusiveMinimum": 0},
+        "down_after": {"type": "number", "exclusiveMinimum": 0},
+        "reserve_percent": {"type": "number", "minimum": 0, "maximum": 10},
+    },
+}
+
 TOPOLOGY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -58,6 +71,7 @@ TOPOLOGY_SCHEMA: dict[str, Any] = {
         "name": _NAME,
         "description": {"type": "string"},
         "cells_enabled": {"type": "boolean"},
+        "cells_health": HEALTH_SCHEMA,
         "profiles": {
             "type": "object",
             "minProperties": 1,
@@ -158,6 +172,7 @@ class Topology:
     profiles: Mapping[str, HostProfile]
     cells: tuple[CellSpec, ...]
     description: str = ""
+    cells_health: Mapping[str, float] = dataclasses.field(default_factory=dict)
 
     @property
     def cell_names(self) -> list[str]:
@@ -220,6 +235,10 @@ def _fix_for(error: jsonschema.ValidationError) -> str:
         return f"use a value of type {error.validator_value}"
     if validator == "minimum":
         return f"use a number >= {error.validator_value}"
+    if validator == "exclusiveMinimum":
+        return f"use a number > {error.validator_value}"
+    if validator == "maximum":
+        return f"use a number <= {error.validator_value}"
     if validator in ("minItems", "minProperties"):
         return "give at least one entry"
     if validator in ("pattern", "propertyNames", "maxLength"):
@@ -284,7 +303,8 @@ def parse_topology(document: Any, source: str | os.PathLike[str]) -> Topology:
         cells.append(CellSpec(name=cell["name"], hosts=tuple(hosts)))
     return Topology(name=document["name"], source=str(path), cells_enabled=cells_enabled,
                     profiles=profiles, cells=tuple(cells),
-                    description=document.get("description", ""))
+                    description=document.get("description", ""),
+                    cells_health=dict(document.get("cells_health") or {}))
 
 
 def load_topology(name_or_path: str | os.PathLike[str]) -> Topology:

@@ -3,7 +3,9 @@ ComputeAPI) from a topology and a state directory."""
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -11,21 +13,27 @@ from typing import Any
 
 from cellgate.cloud.cells.api import API_CELL, ApiCellService
 from cellgate.cloud.cells.child import ChildCellService
+from cellgate.cloud.cells.health import HealthPolicy
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.compute.api import ComputeAPI
 from cellgate.cloud.db.api_store import ApiStore
+from cellgate.cloud.db.cell_registry import CellNotFound
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid
 from cellgate.cloud.images import ImageCatalog
 from cellgate.cloud.messaging.endpoint import Endpoint
 from cellgate.cloud.messaging.memory import InMemoryTransport
+from cellgate.cloud.messaging.outage import OutageTransport
 from cellgate.cloud.messaging.transport import Transport
 from cellgate.cloud.topology import Topology, TopologyError, load_topology
 
+LOG = logging.getLogger(__name__)
+
 
 def parse_db_urls(db_urls: Mapping[str, str] | Sequence[str] | None,
-                  cell_names: Sequence[str]) -> dict[str, str]:
+                  cell_names: Sequence[str] | None) -> dict[str, str]:
     """``{cell: url}`` from a mapping or from ``CELL=URL`` strings (as ``--db-url`` gives);
-    a cell name that is neither 'api' nor a cell of the topology is an error."""
+    a cell name that is neither 'api' nor one of ``cell_names`` is an error (None: any
+    name, checked later)."""
     if not db_urls:
         return {}
     if isinstance(db_urls, Mapping):
@@ -38,6 +46,8 @@ def parse_db_urls(db_urls: Mapping[str, str] | Sequence[str] | None,
                 raise TopologyError(f"--db-url {item!r}: expected CELL=URL; fix: write e.g. "
                                     "api=sqlite:////tmp/api.sqlite")
             pairs[cell] = url
+    if cell_names is None:
+        return pairs
     known = {API_CELL, *cell_names}
     for cell in pairs:
         if cell not in known:
@@ -58,6 +68,12 @@ class CellsDeployment:
     ``start()`` starts the transport and cells, seeds default flavors and recovers work left
     unfinished by a crash; ``stop()`` stops them and disposes the engines. ``heal_interval``
     (seconds) also runs the heal task periodically; by default it runs once, at start.
+
+    The cells come from the API database's cell registry (``api_store.cells``), which the
+    topology seeds on the first start only; the topology's ``cells_health`` sets how often
+    every cell reports up (a thread of the deployment) and when a silent cell is stale or
+    down. ``transport`` is an OutageTransport around the given one, so a cell can be taken
+    offline and back (``set_cell_online``, a test facility).
     """
 
     def __init__(self, topology: Topology | str | os.PathLike[str],
@@ -68,21 +84,26 @@ class CellsDeployment:
         self.topology = topology if isinstance(topology, Topology) else load_topology(topology)
         self.state_dir = Path(state_dir)
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        names = self.topology.cell_names
-        urls = parse_db_urls(db_urls, names)
-        self.db_urls = {
-            API_CELL: urls.get(API_CELL, f"sqlite:///{self.state_dir / 'api.sqlite'}"),
-            **{n: urls.get(n, f"sqlite:///{self.state_dir / f'cell-{n}.sqlite'}")
-               for n in names}}
-        self.transport = transport or InMemoryTransport()
+        urls = parse_db_urls(db_urls, None)
+        api_url = urls.get(API_CELL, f"sqlite:///{self.state_dir / 'api.sqlite'}")
         self.images = ImageCatalog()
-        self.api_store = ApiStore(self.db_urls[API_CELL])
+        self.api_store = ApiStore(api_url)
         self.api_engine = self.api_store.db.engine
-        self.api_cell = ApiCellService(self.api_store, names)
+        registry = self.api_store.cells
+        registry.seed(self.topology.cells, {
+            n: urls.get(n, self.default_cell_url(n)) for n in self.topology.cell_names})
+        records = registry.list()
+        names = [r.name for r in records]
+        parse_db_urls(urls, names)  # every name given must be a registered cell
+        self.db_urls = {API_CELL: api_url,
+                        **{r.name: urls.get(r.name, r.database_connection) for r in records}}
+        self.transport = OutageTransport(transport or InMemoryTransport())
+        self.health = HealthPolicy.from_dict(self.topology.cells_health)
+        self.api_cell = ApiCellService(self.api_store, names, self.health)
         self.api_cell.attach(CellRouter(Endpoint(API_CELL, self.transport, self.api_cell),
                                         names))
         self.cells: dict[str, ChildCellService] = {}
-        for spec in self.topology.cells:
+        for spec in (r.spec() for r in records):
             service = ChildCellService(spec, CellStore(spec.name, self.db_urls[spec.name]))
             service.attach(CellRouter(Endpoint(spec.name, self.transport, service), [],
                                       parent=API_CELL))
@@ -90,19 +111,26 @@ class CellsDeployment:
         self.compute_api = ComputeAPI(self.api_store, self.api_cell, self.images)
         self.heal_interval = heal_interval
         self._started = False
+        self._reporter_stop: threading.Event | None = None
+        self._reporter: threading.Thread | None = None
+
+    def default_cell_url(self, name: str) -> str:
+        """The database URL of a cell that names none: a SQLite file in the state dir."""
+        return f"sqlite:///{self.state_dir / f'cell-{name}.sqlite'}"
 
     def start(self, timeout: float = 30.0) -> None:
         """Start delivering messages, seed flavors, collect capacity, heal and recover."""
         self.transport.start()
         self._started = True
         self.api_store.flavors.seed_defaults()
-        now = time.time()
-        self.api_store.capacity.save_report(API_CELL, [], [
+        self._api_services = [
             {"uuid": stable_uuid(API_CELL, binary), "host": f"{self.topology.name}-api",
              "binary": binary, "zone": "internal", "disabled": False,
-             "disabled_reason": None, "created_at": now, "updated_at": now}
-            for binary in ("nova-scheduler", "nova-conductor")])
+             "disabled_reason": None, "created_at": time.time(), "updated_at": time.time()}
+            for binary in ("nova-scheduler", "nova-conductor")]
+        self.api_store.capacity.save_report(API_CELL, [], self._api_services)
         self.api_cell.refresh_capacity(timeout=timeout)
+        self._start_reporter()
         # Resend unfinished work first: each cell handles it before the heal's request for its
         # instances (one queue per cell), so the heal sees the outcome.
         self.api_cell.recover()
@@ -110,8 +138,41 @@ class CellsDeployment:
         if self.heal_interval:
             self.api_cell.start_heal_task(self.heal_interval)
 
+    def _start_reporter(self) -> None:
+        """Every ``report_interval``: each cell reports its hosts and services up (through
+        the transport, so a silent cell's reports stop arriving) and the API cell's own
+        services are refreshed."""
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(self.health.report_interval):
+                try:
+                    self.api_store.capacity.save_report(API_CELL, [], self._api_services)
+                    for cell in self.cells.values():
+                        cell.router.cast_up("capacity_report", {**cell.report(), "full": True})
+                except Exception:  # keep reporting after one failure (a busy database)
+                    LOG.exception("periodic capacity report failed")
+        self._reporter_stop = stop
+        self._reporter = threading.Thread(target=loop, name="cell-reports", daemon=True)
+        self._reporter.start()
+
+    def set_cell_online(self, name: str, online: bool) -> None:
+        """Take a cell offline (its traffic is held: it stops answering and reporting) or
+        bring it back (a test facility; ``cellgate cells offline|online``)."""
+        if name not in self.cells:
+            raise CellNotFound(name=name)
+        self.transport.set_offline(name, not online)
+
+    def offline_cells(self) -> set[str]:
+        """The cells taken offline with set_cell_online."""
+        return self.transport.offline()
+
     def stop(self) -> None:
         """Stop the cells (queued messages are dropped) and close the databases."""
+        if self._reporter_stop is not None:
+            self._reporter_stop.set()
+            self._reporter.join(timeout=10)
+            self._reporter_stop = self._reporter = None
         self.api_cell.stop_heal_task()
         if self._started:
             self.transport.stop()

@@ -16,6 +16,7 @@ from typing import Any
 
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.api import ApiCellService
+from cellgate.cloud.compute import down_cells
 from cellgate.cloud.compute.actions import ServerActionMethods, refuse_if_locked
 from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
@@ -264,7 +265,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
             query["vm_states"] = vm_states
             if "DELETED" in statuses and ctx.is_admin:
                 query["include_deleted"] = True
-        records = self.store.instances.records(**query)
+        records = down_cells.listed(self.store.instances.records(**query),
+                                    self.router.down_cells(), ctx)
         if statuses is not None:
             records = [r for r in records if r["status"] in statuses]
         for matches in matchers:
@@ -274,8 +276,10 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         return page(records, marker=marker, limit=limit)
 
     def get_server(self, ctx: RequestContext, uuid: str) -> Record:
-        """One instance record; InstanceNotFound if unknown, deleted or another project's."""
-        return self._instance(ctx, uuid).to_record()
+        """One instance record; InstanceNotFound if unknown, deleted or another project's;
+        from a down cell see compute/down_cells.py."""
+        return down_cells.shown(self._instance(ctx, uuid).to_record(),
+                                self.router.down_cells(), ctx)
 
     def update_server(self, ctx: RequestContext, uuid: str, *, name: str | None = None,
                       description: str | None = None) -> Record:

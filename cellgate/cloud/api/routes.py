@@ -113,6 +113,9 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     (f"{C}/os-cells/<cell_id>/capacities", {"GET": cells.gone}),
     # cellgate's own admin extension: which cell each compute host belongs to
     ("/cellgate/v1/cells", {"GET": cells.index}),
+    ("/cellgate/v1/cells/sync", {"POST": cells.sync}),
+    ("/cellgate/v1/cells/<name>", {"GET": cells.show, "PUT": cells.update}),
+    ("/cellgate/v1/cells/<name>/action", {"POST": cells.action}),
     # image
     ("/image/v2/images", {"GET": images.index}),
     ("/image/v2/images/<image_id>", {"GET": images.show}),

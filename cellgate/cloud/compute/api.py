@@ -157,7 +157,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                       min_count: int = 1, max_count: int | None = None,
                       user_data: str | None = None, config_drive: bool = False,
                       tags: Sequence[str] | None = None,
-                      auto_disk_config: bool = False) -> tuple[Record, str]:
+                      auto_disk_config: bool = False,
+                      cell_hints: dict[str, Any] | None = None) -> tuple[Record, str]:
         """Accept a boot request and cast the build to a cell; returns (record, admin_pass).
 
         The record is answered before the build runs (status BUILD). Unknown image ->
@@ -171,6 +172,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         ``user_data`` (base64 text), ``config_drive``, ``tags`` and ``auto_disk_config``
         (``OS-DCF:diskConfig`` AUTO) are stored on each. ``key_name`` names one of the
         caller's keypairs (else Invalid); its public key travels with the build.
+        ``cell_hints`` (``target_cell``, ``different_cell``) steer the cell scheduler for
+        admins only; other callers' hints are ignored, as cells v1's filters ignored them.
         """
         image = self.images.get(image_ref)
         flavor = self.get_flavor(ctx, str(flavor_ref))
@@ -203,6 +206,10 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
             self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
                                      action="create", user_id=ctx.user_id,
                                      project_id=ctx.project_id)
+            if cell_hints and ctx.is_admin:
+                self.store.cells.save_request_spec(
+                    instance.uuid, target_cell=cell_hints.get("target_cell"),
+                    different_cells=cell_hints.get("different_cell") or ())
             self.router.build(instance, ctx.request_id)  # writes the read model, then casts
             first = first or instance
         return first.to_record(), admin_pass

@@ -90,8 +90,9 @@ class CellsDeployment:
         self.api_store = ApiStore(api_url)
         self.api_engine = self.api_store.db.engine
         registry = self.api_store.cells
-        registry.seed(self.topology.cells, {
-            n: urls.get(n, self.default_cell_url(n)) for n in self.topology.cell_names})
+        if registry.seed(self.topology.cells, {
+                n: urls.get(n, self.default_cell_url(n)) for n in self.topology.cell_names}):
+            registry.set_setting("topology", self.topology.source)
         records = registry.list()
         names = [r.name for r in records]
         parse_db_urls(urls, names)  # every name given must be a registered cell
@@ -118,8 +119,9 @@ class CellsDeployment:
         """The database URL of a cell that names none: a SQLite file in the state dir."""
         return f"sqlite:///{self.state_dir / f'cell-{name}.sqlite'}"
 
-    def start(self, timeout: float = 30.0) -> None:
-        """Start delivering messages, seed flavors, collect capacity, heal and recover."""
+    def start(self, timeout: float = 30.0, *, heal: bool = True) -> None:
+        """Start delivering messages, seed flavors, collect capacity, heal and recover
+        (``heal=False``: no start-up heal, for a manual sync that reports its own)."""
         self.transport.start()
         self._started = True
         self.api_store.flavors.seed_defaults()
@@ -134,7 +136,8 @@ class CellsDeployment:
         # Resend unfinished work first: each cell handles it before the heal's request for its
         # instances (one queue per cell), so the heal sees the outcome.
         self.api_cell.recover()
-        self.api_cell.heal(timeout=timeout)
+        if heal:
+            self.api_cell.heal(timeout=timeout)
         if self.heal_interval:
             self.api_cell.start_heal_task(self.heal_interval)
 

@@ -61,6 +61,13 @@ request_specs = Table(
     Column("different_cells", Text, nullable=False, default="[]"),
 )
 
+# Facts about the deployment the registry belongs to (the topology it was seeded from).
+settings = Table(
+    "cellgate_settings", api_metadata,
+    Column("key", String(255), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 # Names the admin API routes as words of its own, and the API cell's name.
 RESERVED_NAMES = frozenset({"api", "sync"})
@@ -208,6 +215,19 @@ class CellRegistry:
         with self.db.write() as conn:
             conn.execute(update(cell_mappings).where(cell_mappings.c.name == name)
                          .values(last_report_at=time.time() if at is None else at))
+
+    def setting(self, key: str) -> str | None:
+        """A deployment setting (None when unset)."""
+        with self.db.read() as conn:
+            row = conn.execute(select(settings.c.value).where(settings.c.key == key)).first()
+        return None if row is None else row.value
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Write a deployment setting."""
+        with self.db.write() as conn:
+            if conn.execute(update(settings).where(settings.c.key == key)
+                            .values(value=value)).rowcount == 0:
+                conn.execute(insert(settings).values(key=key, value=value))
 
     # -- request specs ------------------------------------------------------------------
 

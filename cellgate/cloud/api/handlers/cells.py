@@ -41,8 +41,8 @@ def update(req: ApiRequest, name: str) -> Response:
 
 
 def sync(req: ApiRequest) -> Response:
-    """POST /cellgate/v1/cells/sync {"sync": {"project_id", "changed_since"}}: the manual
-    sync kick-off; answers its report."""
+    """POST /cellgate/v1/cells/sync {"sync": {"project_id", "changed_since", "timeout"}}:
+    the manual sync kick-off (``timeout``: seconds to wait for each cell); its report."""
     policy.require_admin(req, "cellgate:cells:sync")
     body = req.json_body()
     validate(schemas.SYNC, body)
@@ -50,7 +50,8 @@ def sync(req: ApiRequest) -> Response:
     since = spec.get("changed_since")
     return json_response({"sync": req.deps.cell_admin.sync(
         project_id=spec.get("project_id"),
-        changed_since=None if since is None else parse_changes_since(since))})
+        changed_since=None if since is None else parse_changes_since(since),
+        timeout=float(spec.get("timeout", 30.0)))})
 
 
 def action(req: ApiRequest, name: str) -> Response:

@@ -22,7 +22,8 @@ SYNC = compile_schema({
     "properties": {"sync": {
         "type": "object",
         "properties": {"project_id": {"type": "string", "minLength": 1, "maxLength": 255},
-                       "changed_since": {"type": "string", "format": "date-time"}},
+                       "changed_since": {"type": "string", "format": "date-time"},
+                       "timeout": {"type": "number", "minimum": 0.1, "maximum": 600}},
         "additionalProperties": False,
     }},
     "required": ["sync"],

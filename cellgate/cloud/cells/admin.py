@@ -34,10 +34,8 @@ class CellAdmin:
         self.registry = deployment.api_store.cells
 
     def _hosts(self) -> dict[str, list[str]]:
-        hosts: dict[str, list[str]] = {}
-        for host in self.deployment.api_store.capacity.hosts():
-            hosts.setdefault(host["cell_name"], []).append(host["host"])
-        return hosts
+        return {c["name"]: c["hosts"]
+                for c in self.deployment.compute_api.list_cells(ctx=None)}
 
     def list(self) -> list[dict[str, Any]]:
         """Every registered cell with its health, reported hosts and offline flag."""

@@ -54,6 +54,8 @@ class ApiCellService:
         self.router: CellRouter | None = None
         self.scheduler = CellScheduler()
         self.health = health or HealthPolicy()
+        # cells that could not be started (their database did not open): never asked
+        self.unreachable: set[str] = set()
         self._heal_stop: threading.Event | None = None
         self._heal_thread: threading.Thread | None = None
 
@@ -352,7 +354,7 @@ class ApiCellService:
             if cell in down:
                 report.cells[cell] = (f"down: not reported for {self.health.down_after:g} s "
                                       "or more")
-        asked = [c for c in self.cell_names if c not in down]
+        asked = [c for c in self.cell_names if c not in down and c not in self.unreachable]
         answers = self.router.call_all("list_instances", {}, timeout=timeout, cells=asked)
         for cell, error in answers.errors.items():
             report.cells[cell] = f"no answer: {error}"
@@ -383,7 +385,9 @@ class ApiCellService:
     def refresh_capacity(self, timeout: float = 30.0) -> None:
         """Ask every cell for its capacity report and store it (waits for the replies)."""
         self.store.capacity.forget_cells_except([API_CELL, *self.cell_names])
-        answers = self.router.call_all("report_capacity", {}, timeout=timeout)
+        answers = self.router.call_all(
+            "report_capacity", {}, timeout=timeout,
+            cells=[c for c in self.cell_names if c not in self.unreachable])
         for cell, report in answers.items():
             self.store.capacity.save_report(cell, report["hosts"], report["services"],
                                             full=True)

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from cellgate.cloud.cells.api import API_CELL, ApiCellService
 from cellgate.cloud.cells.child import ChildCellService
 from cellgate.cloud.cells.health import HealthPolicy
@@ -104,11 +106,23 @@ class CellsDeployment:
         self.api_cell.attach(CellRouter(Endpoint(API_CELL, self.transport, self.api_cell),
                                         names))
         self.cells: dict[str, ChildCellService] = {}
+        # cells whose database could not be opened: down from the start (messages to them
+        # are held, as for a cell taken offline), the others go on
+        self.unreachable: dict[str, str] = {}
         for spec in (r.spec() for r in records):
-            service = ChildCellService(spec, CellStore(spec.name, self.db_urls[spec.name]))
+            try:
+                store = CellStore(spec.name, self.db_urls[spec.name])
+                service = ChildCellService(spec, store)
+            except SQLAlchemyError as error:
+                LOG.error("cell %s cannot open its database (%s): it starts down", spec.name,
+                          error)
+                self.unreachable[spec.name] = str(error)
+                self.transport.set_offline(spec.name, True)
+                continue
             service.attach(CellRouter(Endpoint(spec.name, self.transport, service), [],
                                       parent=API_CELL))
             self.cells[spec.name] = service
+        self.api_cell.unreachable = set(self.unreachable)
         self.compute_api = ComputeAPI(self.api_store, self.api_cell, self.images)
         self.heal_interval = heal_interval
         self._started = False
@@ -131,6 +145,8 @@ class CellsDeployment:
              "disabled_reason": None, "created_at": time.time(), "updated_at": time.time()}
             for binary in ("nova-scheduler", "nova-conductor")]
         self.api_store.capacity.save_report(API_CELL, [], self._api_services)
+        for name in self.unreachable:
+            self.api_store.cells.record_report(name, at=0.0)  # down, whatever it said before
         self.api_cell.refresh_capacity(timeout=timeout)
         self._start_reporter()
         # Resend unfinished work first: each cell handles it before the heal's request for its

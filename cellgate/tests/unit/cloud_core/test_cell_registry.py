@@ -13,17 +13,24 @@ from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api.microversion import APIVersion
 from cellgate.cloud.api.views import servers as views
 from cellgate.cloud.api.views.common import links
+from cellgate.cloud.cells.deployment import CellsDeployment
 from cellgate.cloud.cells.health import DOWN, STALE, UP, HealthPolicy
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import CellCandidate, CellScheduler, host_slots
 from cellgate.cloud.compute import down_cells
 from cellgate.cloud.context import RequestContext
 from cellgate.cloud.db.api_store import ApiStore
-from cellgate.cloud.db.cell_registry import CellExists, CellNotFound
+from cellgate.cloud.db.cell_registry import CellExists, CellNotFound, cell_mappings
 from cellgate.cloud.messaging import Endpoint, InMemoryTransport
 from cellgate.cloud.messaging.outage import OutageTransport
 from cellgate.cloud.topology import load_topology
-from cellgate.tests.unit.cloud_core.helpers import DeploymentFixture, admin
+from cellgate.tests.unit.cloud_core.helpers import (
+    DeploymentFixture,
+    admin,
+    boot,
+    member,
+    wait_for_status,
+)
 
 
 def host(cell: str, name: str, vcpus: int = 10, used: int = 0) -> dict:
@@ -235,6 +242,31 @@ class DeploymentHealthTest(testtools.TestCase):
         _wait(lambda: deployment.api_cell.cell_states()["cell1"] == UP)
         states = {s["host"]: s["state"] for s in cloud.api.list_services(admin())}
         self.assertEqual("up", states["cell1-compute1"])
+
+
+class UnreachableCellTest(testtools.TestCase):
+    """A registered cell whose database does not open: the deployment starts down that
+    cell and goes on with the others."""
+
+    def test_start_goes_on_without_it(self) -> None:
+        state = self.useFixture(fixtures.TempDir()).path
+        with CellsDeployment("multi-cell", state) as first:
+            uuid = boot(first.compute_api, member())["uuid"]
+            cell = wait_for_status(first.compute_api, member(), uuid, "ACTIVE")["cell_name"]
+        store = ApiStore(f"sqlite:///{state}/api.sqlite")
+        with store.db.write() as conn:
+            conn.execute(cell_mappings.update().where(cell_mappings.c.name == cell).values(
+                database_connection="sqlite:////nonexistent-dir/cell.sqlite"))
+        store.dispose()
+        start = time.monotonic()
+        cloud = self.useFixture(DeploymentFixture("multi-cell", state))
+        self.assertLess(time.monotonic() - start, 20)  # no 30 s wait for the dead cell
+        self.assertEqual({cell}, set(cloud.deployment.unreachable))
+        self.assertEqual({cell}, cloud.deployment.api_cell.down_cells())
+        self.assertEqual([], cloud.api.list_servers(member()))  # below 2.69: skipped
+        other = boot(cloud.api, member())["uuid"]
+        self.assertNotEqual(cell, wait_for_status(cloud.api, member(), other,
+                                                  "ACTIVE")["cell_name"])
 
 
 def _wait(check, timeout: float = 10.0) -> None:

@@ -307,7 +307,8 @@ def _add_cells(sub: argparse._SubParsersAction) -> None:
     cells = p.add_subparsers(dest="cells_command", required=True, metavar="ACTION")
 
     def action(name: str, summary: str, *, cell: bool = True) -> argparse.ArgumentParser:
-        q = _command(cells, name, summary)
+        q = _command(cells, name, summary, "It works on --state-dir: through the admin API "
+                     "of the cloud serving it, or in-process when that cloud is stopped.")
         q.add_argument("--state-dir", required=True, help="the cloud's state directory")
         q.add_argument("--db-url", default=None, metavar="URL",
                        help="the API database of a stopped cloud (default: STATE/api.sqlite)")

@@ -245,7 +245,7 @@ class ApiCellService:
         """Store the hosts and services a cell reports."""
         self.store.capacity.save_report(payload["cell"], payload["hosts"], payload["services"],
                                         full=bool(payload.get("full")))
-        self.store.cells.record_report(payload["cell"])
+        self.store.cells.record_report(payload["cell"], payload.get("reported_at"))
 
     def msg_action_event(self, payload: dict[str, Any]) -> None:
         """Record an instance action event reported by a cell."""

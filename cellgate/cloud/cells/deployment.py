@@ -146,7 +146,7 @@ class CellsDeployment:
             for binary in ("nova-scheduler", "nova-conductor")]
         self.api_store.capacity.save_report(API_CELL, [], self._api_services)
         for name in self.unreachable:
-            self.api_store.cells.record_report(name, at=0.0)  # down, whatever it said before
+            self.api_store.cells.forget_report(name)  # down, whatever it said before
         self.api_cell.refresh_capacity(timeout=timeout)
         self._start_reporter()
         # Resend unfinished work first: each cell handles it before the heal's request for its
@@ -168,7 +168,8 @@ class CellsDeployment:
                 try:
                     self.api_store.capacity.save_report(API_CELL, [], self._api_services)
                     for cell in self.cells.values():
-                        cell.router.cast_up("capacity_report", {**cell.report(), "full": True})
+                        cell.router.cast_up("capacity_report", {
+                            **cell.report(), "full": True, "reported_at": time.time()})
                 except Exception:  # keep reporting after one failure (a busy database)
                     LOG.exception("periodic capacity report failed")
         self._reporter_stop = stop

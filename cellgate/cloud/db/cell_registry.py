@@ -30,6 +30,7 @@ from sqlalchemy import (
     Text,
     delete,
     insert,
+    or_,
     select,
     update,
 )
@@ -211,10 +212,21 @@ class CellRegistry:
         return True
 
     def record_report(self, name: str, at: float | None = None) -> None:
-        """Note that ``name`` reported up (its health is read from this)."""
+        """Note that ``name`` reported up at ``at`` (the cell's own stamp; None: now). Only
+        a newer stamp is kept, so a report held back and delivered late never makes a
+        silent cell look alive."""
+        at = time.time() if at is None else float(at)
+        c = cell_mappings.c
+        with self.db.write() as conn:
+            conn.execute(update(cell_mappings).where(
+                c.name == name, or_(c.last_report_at.is_(None), c.last_report_at < at))
+                .values(last_report_at=at))
+
+    def forget_report(self, name: str) -> None:
+        """Make ``name`` look never heard from (down until it reports)."""
         with self.db.write() as conn:
             conn.execute(update(cell_mappings).where(cell_mappings.c.name == name)
-                         .values(last_report_at=time.time() if at is None else at))
+                         .values(last_report_at=None))
 
     def setting(self, key: str) -> str | None:
         """A deployment setting (None when unset)."""

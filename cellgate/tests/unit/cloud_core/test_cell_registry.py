@@ -77,7 +77,10 @@ class RegistryTest(testtools.TestCase):
         self.assertEqual((True, -2.5), (updated.disabled, updated.weight_offset))
         self.assertRaises(CellNotFound, self.registry.update, "nope", disabled=True)
         self.registry.record_report("cell9", at=123.0)
+        self.registry.record_report("cell9", at=100.0)  # a late, older report
         self.assertEqual(123.0, self.registry.get("cell9").last_report_at)
+        self.registry.forget_report("cell9")
+        self.assertIsNone(self.registry.get("cell9").last_report_at)
         self.registry.delete("cell9")
         self.assertRaises(CellNotFound, self.registry.get, "cell9")
         self.assertRaises(CellNotFound, self.registry.delete, "cell9")
@@ -219,8 +222,8 @@ class DeploymentHealthTest(testtools.TestCase):
     def test_offline_and_back(self) -> None:
         with open(load_topology("multi-cell").source, encoding="utf-8") as handle:
             document = yaml.safe_load(handle)
-        document["cells_health"] = {"report_interval": 0.05, "stale_after": 0.2,
-                                    "down_after": 0.4}
+        document["cells_health"] = {"report_interval": 0.1, "stale_after": 1.0,
+                                    "down_after": 2.0}
         path = self.useFixture(fixtures.TempDir()).join("fast.yaml")
         with open(path, "w", encoding="utf-8") as handle:
             yaml.safe_dump(document, handle)

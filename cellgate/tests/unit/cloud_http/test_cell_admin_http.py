@@ -129,8 +129,8 @@ class DownCellHttpTest(testtools.TestCase):
         super().setUp()
         with open(load_topology("multi-cell").source, encoding="utf-8") as handle:
             document = yaml.safe_load(handle)
-        document["cells_health"] = {"report_interval": 0.05, "stale_after": 0.2,
-                                    "down_after": 0.4}
+        document["cells_health"] = {"report_interval": 0.1, "stale_after": 1.0,
+                                    "down_after": 2.0}
         path = os.path.join(self.useFixture(fixtures.TempDir()).path, "fast.yaml")
         with open(path, "w") as handle:
             yaml.safe_dump(document, handle)

@@ -278,6 +278,11 @@ def parse_topology(document: Any, source: str | os.PathLike[str]) -> Topology:
     if not cells_enabled and len(document["cells"]) != 1:
         raise TopologyError(f"{path}: cells: a topology with cells_enabled: false has "
                             f"{len(document['cells'])} cells; fix: give it exactly one cell")
+    health = document.get("cells_health") or {}
+    if health.get("stale_after", 30) >= health.get("down_after", 60):
+        raise TopologyError(f"{path}: cells_health: stale_after must be less than down_after "
+                            "(a cell is weighted down before it is skipped); fix: lower "
+                            "stale_after or raise down_after")
     cells, cell_names, host_names = [], set(), {}
     for ci, cell in enumerate(document["cells"]):
         if cell["name"] in cell_names:

@@ -49,6 +49,7 @@ class ServerView:
     host_status: bool
     host_statuses: Mapping[str, str] = field(default_factory=dict)
     locked_reason: bool = False
+    server_groups: bool = False
 
     @classmethod
     def for_request(cls, base_url: str, version: APIVersion, is_admin: bool,
@@ -59,7 +60,7 @@ class ServerView:
                    description=version >= "2.19", tags=version >= "2.26",
                    embedded_flavor=version >= "2.47", extended_attrs=version >= "2.3",
                    host_status=version >= "2.16", host_statuses=host_statuses(services),
-                   locked_reason=version >= "2.73")
+                   locked_reason=version >= "2.73", server_groups=version >= "2.71")
 
     def show(self, record: dict, extended: bool = True) -> dict:
         """GET /servers/{id} and /servers/detail items (extended) or the PUT answer (not)."""
@@ -155,6 +156,8 @@ class ServerView:
                                                    or "UNKNOWN")
             body["OS-EXT-STS:power_state"] = 0
             body["user_id"] = record.get("user_id") or "UNKNOWN"
+            if self.server_groups:  # no server groups here: never a member of one
+                body["server_groups"] = []
         return body
 
 

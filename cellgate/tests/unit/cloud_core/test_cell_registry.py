@@ -23,7 +23,7 @@ from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.db.cell_registry import CellExists, CellNotFound, cell_mappings
 from cellgate.cloud.messaging import Endpoint, InMemoryTransport
 from cellgate.cloud.messaging.outage import OutageTransport
-from cellgate.cloud.topology import load_topology
+from cellgate.cloud.topology import TopologyError, load_topology, parse_topology
 from cellgate.tests.unit.cloud_core.helpers import (
     DeploymentFixture,
     admin,
@@ -100,6 +100,17 @@ class HealthTest(testtools.TestCase):
         self.assertEqual(DOWN, policy.state(100.0, 110.0))
         self.assertEqual(DOWN, policy.state(None, 0.0))
         self.assertEqual(10.0, HealthPolicy().reserve_percent)  # the team's default
+
+    def test_topology_checks_the_thresholds(self) -> None:
+        document = {"name": "t", "profiles": {"p": {"vcpus": 1, "memory_mb": 1, "disk_gb": 1}},
+                    "cells": [{"name": "c", "hosts": [{"name": "h", "profile": "p"}]}]}
+        for health, fragment in (({"stale_after": 5, "down_after": 5}, "less than"),
+                                 ({"reserve_percent": 11}, "<= 10"),
+                                 ({"report_interval": 0}, "> 0"),
+                                 ({"mute": 1}, "unknown key")):
+            error = self.assertRaises(TopologyError, parse_topology,
+                                      {**document, "cells_health": health}, "t.yaml")
+            self.assertIn(fragment, str(error))
 
 
 class CellSchedulerTest(testtools.TestCase):

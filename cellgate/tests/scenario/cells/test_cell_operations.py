@@ -15,6 +15,8 @@ a cell down.
 
 from __future__ import annotations
 
+import json
+
 from tempest.lib import exceptions as lib_exc
 
 from cellgate.lib import decorators, waiters
@@ -136,29 +138,40 @@ class CellOperationsTest(base.BaseComputeTest):
         self.assertIn(server["id"], listed)
         self.assertEqual("ACTIVE", self.admin.show_server(server["id"])["server"]["status"])
 
+    def get_269(self, path: str) -> tuple[int, dict]:
+        """GET at 2.69 without tempest's response schemas (they have no down-cell shapes)."""
+        resp, body = self.os_admin.rest_client("compute").get(
+            path, headers={"X-OpenStack-Nova-API-Version": "2.69",
+                           "Content-Type": "application/json",
+                           "Accept": "application/json"})
+        return resp.status, json.loads(body)
+
     @decorators.idempotent_id('d3f0a9a8-6f44-4e53-8c44-0f2c6a1d8b27')
     @decorators.requires_microversion('2.69')
     def test_down_cell_servers_are_unknown_from_2_69(self):
-        self.use_microversion('2.69')
         server = self.boot()
         cell = self.cell_of(server["id"])
         self.take_down(cell)
-        (brief,) = [s for s in self.admin.list_servers()["servers"] if s["id"] == server["id"]]
+        _status, listing = self.get_269("servers")
+        (brief,) = [s for s in listing["servers"] if s["id"] == server["id"]]
         self.assertEqual({"id", "status", "links"}, set(brief))
         self.assertEqual("UNKNOWN", brief["status"])
-        (detail,) = [s for s in self.admin.list_servers(detail=True)["servers"]
-                     if s["id"] == server["id"]]
+        _status, listing = self.get_269("servers/detail")
+        (detail,) = [s for s in listing["servers"] if s["id"] == server["id"]]
         self.assertEqual({"id", "status", "tenant_id", "created", "links"}, set(detail))
-        shown = self.admin.show_server(server["id"])["server"]
-        self.assertEqual("UNKNOWN", shown["status"])
-        self.assertEqual(server["id"], shown["id"])
-        self.assertIn("flavor", shown)
+        status, shown = self.get_269(f"servers/{server['id']}")
+        self.assertEqual(200, status)
+        shown = shown["server"]
+        self.assertEqual(("UNKNOWN", server["id"]), (shown["status"], shown["id"]))
+        self.assertLessEqual({"image", "flavor", "user_id", "tenant_id", "created",
+                              "OS-EXT-AZ:availability_zone", "OS-EXT-STS:power_state"},
+                             set(shown))
         self.assertNotIn("name", shown)
         self.operator.online(cell)
         self.wait_compute_state(cell, "up")
-        shown = self.admin.show_server(server["id"])["server"]
-        self.assertEqual("ACTIVE", shown["status"])
-        self.assertEqual(server["name"], shown["name"])
+        status, shown = self.get_269(f"servers/{server['id']}")
+        self.assertEqual(("ACTIVE", server["name"]),
+                         (shown["server"]["status"], shown["server"]["name"]))
 
     # -- rescheduling across cells ------------------------------------------------------
 

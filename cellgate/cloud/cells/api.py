@@ -244,7 +244,8 @@ class ApiCellService:
     def msg_capacity_report(self, payload: dict[str, Any]) -> None:
         """Store the hosts and services a cell reports."""
         self.store.capacity.save_report(payload["cell"], payload["hosts"], payload["services"],
-                                        full=bool(payload.get("full")))
+                                        full=bool(payload.get("full")),
+                                        at=payload.get("reported_at"))
         self.store.cells.record_report(payload["cell"], payload.get("reported_at"))
 
     def msg_action_event(self, payload: dict[str, Any]) -> None:

@@ -158,18 +158,17 @@ class CellsDeployment:
             self.api_cell.start_heal_task(self.heal_interval)
 
     def _start_reporter(self) -> None:
-        """Every ``report_interval``: each cell reports its hosts and services up (through
-        the transport, so a silent cell's reports stop arriving) and the API cell's own
-        services are refreshed."""
+        """Every ``report_interval``: each cell is asked to report its hosts and services up
+        (through the transport, so a silent cell's reports stop arriving) and the API cell's
+        own services are refreshed."""
         stop = threading.Event()
 
         def loop() -> None:
             while not stop.wait(self.health.report_interval):
                 try:
                     self.api_store.capacity.save_report(API_CELL, [], self._api_services)
-                    for cell in self.cells.values():
-                        cell.router.cast_up("capacity_report", {
-                            **cell.report(), "full": True, "reported_at": time.time()})
+                    for name in self.cells:
+                        self.api_cell.router.cast(name, "report_up", {})
                 except Exception:  # keep reporting after one failure (a busy database)
                     LOG.exception("periodic capacity report failed")
         self._reporter_stop = stop

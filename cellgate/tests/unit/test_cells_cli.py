@@ -12,6 +12,7 @@ import testtools
 
 from cellgate import cli
 from cellgate.cloud.cells.deployment import CellsDeployment
+from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.process import CloudProcess
 from cellgate.tests.unit.cloud_core.helpers import boot, member, wait_for_status
 
@@ -76,13 +77,7 @@ class StoppedCloudTest(testtools.TestCase):
         self.assertEqual(["cell2", "cell3"], [c["name"] for c in self.cells("list")[1]])
 
     def test_sync_in_process_repairs_and_reports(self) -> None:
-        with CellsDeployment("multi-cell", self.state) as deployment:
-            wrong = deployment.api_store.instances.get(self.uuid)
-            wrong["vm_state"] = "error"
-            deployment.api_store.instances.put(wrong)
-            deployment.api_cell.stop_heal_task()
-        # the start-up heal of that deployment repaired it already: break it again offline
-        from cellgate.cloud.db.api_store import ApiStore
+        # the read model of the stopped cloud goes wrong; the sync puts it right
         store = ApiStore(f"sqlite:///{self.state}/api.sqlite")
         wrong = store.instances.get(self.uuid)
         wrong["vm_state"] = "error"

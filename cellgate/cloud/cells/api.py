@@ -212,8 +212,9 @@ class ApiCellService:
         if not instance.cell_name:
             if method == "delete_instance":
                 self._mark_deleted(instance.uuid)
-            else:
-                LOG.error("instance %s is in no cell: %s not sent", instance.uuid, method)
+            else:  # no host to do it: the action ends with nothing done, as in a cell
+                LOG.warning("instance %s is in no cell: %s not done", instance.uuid, method)
+                self.store.instances.swap(instance.uuid, lambda _top: {"task_state": None})
             return
         self.router.cast(instance.cell_name, method, {"uuid": instance.uuid, **payload})
 

@@ -258,6 +258,27 @@ class DeploymentHealthTest(testtools.TestCase):
         self.assertEqual("up", states["cell1-compute1"])
 
 
+class NoCellMayBuildTest(testtools.TestCase):
+    """Every cell disabled: the build ends ERROR at the top, in no cell (Nova's cell0)."""
+
+    def test_buried_at_the_top_then_deleted(self) -> None:
+        cloud = self.useFixture(DeploymentFixture("multi-cell"))
+        for name in ("cell1", "cell2"):
+            cloud.deployment.api_store.cells.update(name, disabled=True)
+        uuid = boot(cloud.api, member())["uuid"]
+        server = wait_for_status(cloud.api, member(), uuid, "ERROR")
+        self.assertIsNone(server["cell_name"])
+        self.assertTrue(server["fault"]["message"].startswith("No valid host was found"))
+        (action,) = cloud.api.list_instance_actions(member(), uuid)
+        events = cloud.api.get_instance_action(member(), uuid, action["request_id"])["events"]
+        self.assertEqual(["conductor_schedule_and_build_instances"],
+                         [e["event"] for e in events])
+        cloud.api.reboot_server(member(), uuid, "HARD")
+        self.assertIsNone(cloud.api.get_server(member(), uuid)["task_state"])
+        cloud.api.delete_server(member(), uuid)
+        self.assertRaises(exc.InstanceNotFound, cloud.api.get_server, member(), uuid)
+
+
 class UnreachableCellTest(testtools.TestCase):
     """A registered cell whose database does not open: the deployment starts down that
     cell and goes on with the others."""

@@ -316,6 +316,104 @@ def _run_mutants(args: argparse.Namespace) -> int:
                        baseline=not args.no_baseline)
 
 
+def _add_cells(sub: argparse._SubParsersAction) -> None:
+    p = _command(sub, "cells", "the cell registry of a reference cloud's state directory",
+                 "Against a running cloud (its serve.lock held, ready.json written) through the "
+                 "admin API at once; against a stopped one in-process. create and delete need "
+                 "a stopped cloud; offline and online a running one (a test facility).",
+                 epilog="exit codes:\n  0  done\n  1  sync: some cell was down or did not "
+                        "answer (the others were synced)\n  2  refused or failed (the message "
+                        "says why and how to fix it)")
+    cells = p.add_subparsers(dest="cells_command", required=True, metavar="ACTION")
+
+    def action(name: str, summary: str, *, cell: bool = True) -> argparse.ArgumentParser:
+        q = _command(cells, name, summary, "It works on --state-dir: through the admin API "
+                     "of the cloud serving it, or in-process when that cloud is stopped.")
+        q.add_argument("--state-dir", required=True, help="the cloud's state directory")
+        q.add_argument("--db-url", default=None, metavar="URL",
+                       help="the API database of a stopped cloud (default: STATE/api.sqlite)")
+        q.add_argument("--json", action="store_true", help="print JSON")
+        if cell:
+            q.add_argument("name", help="the cell's name")
+        q.set_defaults(func=_run_cells, cells_command=name)
+        return q
+
+    action("list", "list the registered cells", cell=False)
+    action("show", "show one cell")
+    q = action("create", "register a new cell (stopped cloud; it starts with the next serve)")
+    q.add_argument("--host", action="append", default=[], metavar="HOST=PROFILE",
+                   help="a host of the cell and its profile: one a registered host uses, one "
+                        "of --topology, or a YAML file holding one profile (repeatable)")
+    q.add_argument("--topology", default=None,
+                   help="topology whose profiles --host may name (default: none)")
+    q.add_argument("--database-url", default=None,
+                   help="the cell's database (default: STATE/cell-NAME.sqlite)")
+    q.add_argument("--disabled", action="store_true", help="create it disabled")
+    q.add_argument("--weight-offset", type=float, default=0.0, help="operator weight offset")
+    action("delete", "forget a cell that holds no servers (stopped cloud)")
+    action("disable", "give a cell no new builds")
+    action("enable", "let a cell take new builds again")
+    q = action("set", "change a cell's weight offset")
+    q.add_argument("--weight-offset", type=float, required=True,
+                   help="added to the cell's weight (large values pin builds to it)")
+    q = action("sync", "re-sync servers from the cells up to the API cell's read model",
+               cell=False)
+    q.add_argument("--project", default=None, help="only this project's servers (default: all)")
+    q.add_argument("--changed-since", default=None, metavar="TIME",
+                   help="only servers changed at or after this ISO 8601 time (default: all)")
+    q.add_argument("--timeout", type=float, default=30.0,
+                   help="seconds to wait for each cell's answer")
+    action("offline", "make a running cloud's cell go silent (test facility)")
+    action("online", "bring a cell taken offline back (test facility)")
+
+
+def _run_cells(args: argparse.Namespace) -> int:
+    import json
+
+    from cellgate.cloud import cellsctl
+
+    state, url, command = args.state_dir, args.db_url, args.cells_command
+    if command == "list":
+        result = cellsctl.list_cells(state, api_url=url)
+    elif command == "show":
+        result = cellsctl.show_cell(state, args.name, api_url=url)
+    elif command == "create":
+        result = cellsctl.create_cell(state, args.name, args.host,
+                                      database_url=args.database_url, disabled=args.disabled,
+                                      weight_offset=args.weight_offset,
+                                      topology=args.topology, api_url=url)
+    elif command == "delete":
+        cellsctl.delete_cell(state, args.name, api_url=url)
+        result = {"deleted": args.name}
+    elif command in ("disable", "enable"):
+        result = cellsctl.update_cell(state, args.name, disabled=command == "disable",
+                                      api_url=url)
+    elif command == "set":
+        result = cellsctl.update_cell(state, args.name, weight_offset=args.weight_offset,
+                                      api_url=url)
+    elif command == "sync":
+        result = cellsctl.sync_cells(state, project_id=args.project,
+                                     changed_since=args.changed_since, api_url=url,
+                                     timeout=args.timeout)
+    else:
+        result = cellsctl.set_online(state, args.name, command == "online")
+    if args.json:
+        sys.stdout.write(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    elif command == "list":
+        sys.stdout.write(cellsctl.format_cells(result))
+    elif command == "sync":
+        sys.stdout.write(f"checked {result['checked']} server(s), repaired "
+                         f"{result['repaired_count']}\n"
+                         + "".join(f"  {r['uuid']} ({r['cell']}): {', '.join(r['fields'])}\n"
+                                   for r in result["repaired"])
+                         + "".join(f"  cell {c}: {s}\n" for c, s in result["cells"].items()))
+    elif command == "delete":
+        sys.stdout.write(f"deleted cell {args.name}\n")
+    else:
+        sys.stdout.write(cellsctl.format_cells([result]))
+    return 0 if command != "sync" or not result["errors"] else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every sub-command."""
     parser = _Parser(prog="cellgate", description="Conformance and gate harness for cells-based "
@@ -323,7 +421,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {cellgate.version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in (_add_serve, _add_convert, _add_gate, _add_config, _add_skiplist, _add_parity,
-                _add_mutants):
+                _add_mutants, _add_cells):
         add(sub)
     return parser
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api import make_app
+from cellgate.cloud.cells.admin import CellAdmin
 from cellgate.cloud.cells.deployment import CellsDeployment
 from cellgate.cloud.identity import SEED_ACCOUNTS, IdentityStore
 
@@ -33,6 +34,11 @@ class Cloud:
     def compute_api(self) -> Any:
         """The core's ComputeAPI."""
         return self.deployment.compute_api
+
+    @property
+    def cell_admin(self) -> Any:
+        """The cell registry's operations on this cloud (CellAdmin)."""
+        return CellAdmin(self.deployment)
 
     def start(self, known_passwords: Mapping[str, str] | None = None) -> dict[str, str]:
         """Start the cells and seed the accounts; return {username: password}."""

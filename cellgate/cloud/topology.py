@@ -53,6 +53,19 @@ PROFILE_SCHEMA: dict[str, Any] = {
     },
 }
 
+# How often cells report up, when a silent cell is weighted down (stale) and skipped (down),
+# and the share of every host the cell scheduler keeps free (cells/health.py).
+HEALTH_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "report_interval": {"type": "number", "exclusiveMinimum": 0},
+        "stale_after": {"type": "number", "exclusiveMinimum": 0},
+        "down_after": {"type": "number", "exclusiveMinimum": 0},
+        "reserve_percent": {"type": "number", "minimum": 0, "maximum": 10},
+    },
+}
+
 TOPOLOGY_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -64,6 +77,7 @@ TOPOLOGY_SCHEMA: dict[str, Any] = {
         # Nova's policy compute:servers:resize:cross_cell as a check string: "!" nobody
         # (Nova's default), "rule:admin_api" admins, "@" everyone
         "cross_cell_resize_policy": {"enum": list(CROSS_CELL_POLICIES)},
+        "cells_health": HEALTH_SCHEMA,
         "profiles": {
             "type": "object",
             "minProperties": 1,
@@ -165,6 +179,7 @@ class Topology:
     cells: tuple[CellSpec, ...]
     description: str = ""
     cross_cell_resize_policy: str = "!"
+    cells_health: Mapping[str, float] = dataclasses.field(default_factory=dict)
 
     @property
     def cell_names(self) -> list[str]:
@@ -227,6 +242,10 @@ def _fix_for(error: jsonschema.ValidationError) -> str:
         return f"use a value of type {error.validator_value}"
     if validator == "minimum":
         return f"use a number >= {error.validator_value}"
+    if validator == "exclusiveMinimum":
+        return f"use a number > {error.validator_value}"
+    if validator == "maximum":
+        return f"use a number <= {error.validator_value}"
     if validator in ("minItems", "minProperties"):
         return "give at least one entry"
     if validator in ("pattern", "propertyNames", "maxLength"):
@@ -266,6 +285,11 @@ def parse_topology(document: Any, source: str | os.PathLike[str]) -> Topology:
     if not cells_enabled and len(document["cells"]) != 1:
         raise TopologyError(f"{path}: cells: a topology with cells_enabled: false has "
                             f"{len(document['cells'])} cells; fix: give it exactly one cell")
+    health = document.get("cells_health") or {}
+    if health.get("stale_after", 30) >= health.get("down_after", 60):
+        raise TopologyError(f"{path}: cells_health: stale_after must be less than down_after "
+                            "(a cell is weighted down before it is skipped); fix: lower "
+                            "stale_after or raise down_after")
     cells, cell_names, host_names = [], set(), {}
     for ci, cell in enumerate(document["cells"]):
         if cell["name"] in cell_names:
@@ -292,7 +316,8 @@ def parse_topology(document: Any, source: str | os.PathLike[str]) -> Topology:
     return Topology(name=document["name"], source=str(path), cells_enabled=cells_enabled,
                     profiles=profiles, cells=tuple(cells),
                     description=document.get("description", ""),
-                    cross_cell_resize_policy=document.get("cross_cell_resize_policy", "!"))
+                    cross_cell_resize_policy=document.get("cross_cell_resize_policy", "!"),
+                    cells_health=dict(document.get("cells_health") or {}))
 
 
 def load_topology(name_or_path: str | os.PathLike[str]) -> Topology:

@@ -62,6 +62,12 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     # requests, which tests running beside them see (hypervisor status changing between a
     # list and a show); off unless nothing else runs against the cloud at the same time
     "service_updates": False,
+    # tests that fill a cell, weigh it or take it down (through the reference cloud's
+    # operator commands, `[cells] operator_state_dir`): alone on a cloud of their own only
+    "cell_operations": False,
+    # the cloud's first cell fails every spawn of a server named `cellgate-reschedule-probe`
+    # (a fault plan of the reference cloud's cells-ops topology): reschedule tests need it
+    "cell_reschedule_probe": False,
 })
 
 _SECTION_KEYS: Mapping[str, frozenset[str]] = types.MappingProxyType({
@@ -72,7 +78,7 @@ _SECTION_KEYS: Mapping[str, frozenset[str]] = types.MappingProxyType({
                           "min_microversion", "max_microversion", "build_timeout",
                           "build_interval"]),
     "compute-feature-enabled": frozenset(),  # open set, see FEATURE_DEFAULTS
-    "cells": frozenset(["enabled", "count", "host_cells"]),
+    "cells": frozenset(["enabled", "count", "host_cells", "operator_state_dir"]),
     "skiplist": frozenset(["resolved_file"]),
 })
 
@@ -140,6 +146,9 @@ class CellsConfig:
     count: int = 0
     host_cells: Mapping[str, str] = dataclasses.field(
         default_factory=lambda: types.MappingProxyType({}))
+    # the state directory of a reference cloud, for `cellgate cells ...` (what the Nova API
+    # cannot show or do); None for any other cloud
+    operator_state_dir: str | None = None
 
     def cell_of(self, host: str) -> str | None:
         """The cell `host` belongs to, or None when `[cells] host_cells` does not name it."""
@@ -392,6 +401,7 @@ def load_config(path: str | os.PathLike) -> HarnessConfig:
         features=_load_features(reader),
         cells=CellsConfig(enabled=reader.boolean("cells", "enabled", cells_count > 0),
                           count=cells_count,
-                          host_cells=types.MappingProxyType(host_cells)),
+                          host_cells=types.MappingProxyType(host_cells),
+                          operator_state_dir=reader.get("cells", "operator_state_dir") or None),
         skiplist=SkiplistConfig(resolved_file=resolved),
     )

@@ -40,6 +40,11 @@ def write_reference_config(*, path: str | Path, cloud: Any, cell_count: int,
                          host_cells=discover_host_cells(admin),
                          resolved_file=str(resolved_file) if resolved_file else None,
                          **({"build_timeout": build_timeout} if build_timeout else {}))
+    if cell_count and "\n[cells]\n" in text:
+        # the reference cloud's operator commands (`cellgate cells ...`) need its state dir
+        text = text.replace("\n[cells]\n", "\n[cells]\n; the reference cloud's state "
+                            "directory, for `cellgate cells ...`\noperator_state_dir = "
+                            f"{cloud.state_dir}\n", 1)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

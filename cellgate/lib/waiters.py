@@ -122,3 +122,20 @@ def wait_for_action_event(servers_client, server_id: str, request_id: str, event
                 f"within {timeout:g} s (waited {elapsed:.3f} s; events seen "
                 f"{[(e.get('event'), e.get('result')) for e in seen]})")
         sleep(next(intervals))
+
+
+def wait_until(check: Callable[[], object], timeout: float, what: str,
+               interval: float = 0.002, *, clock: Callable[[], float] = time.monotonic,
+               sleep: Callable[[float], None] = time.sleep) -> object:
+    """Poll `check` (backing off) until it returns something true, and return that; raises
+    `TimeoutException` saying `what` was awaited."""
+    start = clock()
+    intervals = backoff_intervals(interval)
+    while True:
+        value = check()
+        if value:
+            return value
+        elapsed = clock() - start
+        if elapsed >= timeout:
+            raise TimeoutException(f"timed out after {elapsed:.3f} s waiting for {what}")
+        sleep(next(intervals))

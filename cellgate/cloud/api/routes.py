@@ -125,6 +125,9 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     ("/cellgate/v1/cells", {"GET": cells.index}),
     # ... and what a server's cell's driver holds for it (key, security group rules)
     ("/cellgate/v1/servers/<server_id>/driver", {"GET": cells.driver}),
+    ("/cellgate/v1/cells/sync", {"POST": cells.sync}),
+    ("/cellgate/v1/cells/<name>", {"GET": cells.show, "PUT": cells.update}),
+    ("/cellgate/v1/cells/<name>/action", {"POST": cells.action}),
     # image
     ("/image/v2/images", {"GET": images.index}),
     ("/image/v2/images/<image_id>", {"GET": images.show}),

@@ -18,9 +18,17 @@ import time
 from typing import Any
 
 from cellgate.cloud.cells.cross_cell import CrossCellMoveMethods
+from cellgate.cloud.cells.health import DOWN, HealthPolicy
 from cellgate.cloud.cells.ordering import status_advances
 from cellgate.cloud.cells.router import CellRouter
-from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, CellScheduler, schedulable
+from cellgate.cloud.cells.scheduler import (
+    MAX_ATTEMPTS,
+    NO_VALID_HOST,
+    CellCandidate,
+    CellScheduler,
+    schedulable,
+)
+from cellgate.cloud.cells.sync import SyncReport, changed_fields, wanted
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, TOP_OWNED, Instance
@@ -42,11 +50,15 @@ class ApiCellService(CrossCellMoveMethods):
     """The API cell's message handlers and its cell-level scheduling (cross-cell moves:
     ``cells/cross_cell.py``)."""
 
-    def __init__(self, store: ApiStore, cell_names: list[str]) -> None:
+    def __init__(self, store: ApiStore, cell_names: list[str],
+                 health: HealthPolicy | None = None) -> None:
         self.store = store
         self.cell_names = list(cell_names)
         self.router: CellRouter | None = None
         self.scheduler = CellScheduler()
+        self.health = health or HealthPolicy()
+        # cells that could not be started (their database did not open): never asked
+        self.unreachable: set[str] = set()
         self._heal_stop: threading.Event | None = None
         self._heal_thread: threading.Thread | None = None
 
@@ -97,21 +109,72 @@ class ApiCellService(CrossCellMoveMethods):
     def build(self, instance: Instance, request_id: str | None, *,
               cell: str | None = None) -> None:
         """Pick a cell for ``instance`` (or use ``cell``), write it to the read model and cast
-        the build, whole flavor included."""
+        the build, whole flavor included. When no cell may take it (none up, enabled and
+        with a free slot) it ends in ERROR at the top, in no cell (Nova's cell0)."""
         instance._data["cell_name"] = cell or self._pick_cell(instance, [])
+        if instance.cell_name is None:
+            self._bury_at_top(instance, request_id, NO_VALID_HOST)
+            return
         self.store.instances.put(instance.obj_data())
         self._cast_build(instance, request_id, [], 0)
 
-    def _pick_cell(self, instance: Instance, tried_cells: list[str]) -> str:
+    # -- the cells: registry, health, choice ----------------------------------------------
+
+    def cell_states(self, now: float | None = None) -> dict[str, str]:
+        """``{cell: 'up'|'stale'|'down'}`` of every registered cell, from when it last
+        reported."""
+        now = time.time() if now is None else now
+        return {c.name: self.health.state(c.last_report_at, now)
+                for c in self.store.cells.list() if c.name in self.cell_names}
+
+    def down_cells(self) -> set[str]:
+        """Cells that stopped reporting (their servers show as from a down cell)."""
+        return {name for name, state in self.cell_states().items() if state == DOWN}
+
+    def service_down(self, service: dict[str, Any], now: float | None = None) -> bool:
+        """Whether a reported service is down: forced down, or its cell stopped reporting
+        it (Nova's service_down_time)."""
+        now = time.time() if now is None else now
+        return bool(service.get("forced_down")) or \
+            self.health.state(service.get("reported_at"), now) == DOWN
+
+    def _candidates(self) -> list[CellCandidate]:
+        now = time.time()
+        return [CellCandidate(name=c.name, disabled=c.disabled, weight_offset=c.weight_offset,
+                              health=self.health.state(c.last_report_at, now))
+                for c in self.store.cells.list() if c.name in self.cell_names]
+
+    def _pick_cell(self, instance: Instance, tried_cells: list[str]) -> str | None:
+        """The best cell for ``instance`` not in ``tried_cells``, or None."""
         if instance.requested_host:  # forced by an admin: that host's cell
             cell = next((h["cell_name"] for h in self.store.capacity.hosts()
                          if h["host"] == instance.requested_host), None)
             if cell is not None:
-                return cell
+                return None if cell in tried_cells else cell
+        target, different = self.store.cells.request_spec(instance.uuid)
         hosts = schedulable(self.store.capacity.hosts(), self.store.capacity.services())
-        return self.scheduler.rank(hosts, self.cell_names,
-                                   instance.flavor, instance.requested_availability_zone,
-                                   exclude=tried_cells)[0]
+        ranked = self.scheduler.choose(hosts, self._candidates(), instance.flavor,
+                                       instance.requested_availability_zone,
+                                       exclude=[*tried_cells, *different], only=target,
+                                       reserve_percent=self.health.reserve_percent)
+        return ranked[0] if ranked else None
+
+    def _bury_at_top(self, instance: Instance, request_id: str | None, reason: str) -> None:
+        """No cell may build ``instance``: ERROR in the read model, in no cell, with the
+        conductor's scheduling event (as Nova buries it in cell0)."""
+        now = utcnow()
+        instance._data.update(cell_name=None, vm_state="error", task_state=None, host=None,
+                              node=None, fault={"code": 500, "message": reason,
+                                                "details": reason, "created": now.isoformat()},
+                              updated_at=now)
+        self.store.instances.put(instance.obj_data())
+        if request_id:
+            stamp = time.time()
+            self.store.actions.add_event(
+                instance_uuid=instance.uuid, request_id=request_id,
+                event="conductor_schedule_and_build_instances", start_time=stamp,
+                finish_time=stamp, result="Error", host=None, traceback=reason,
+                details=reason)
 
     def _cast_build(self, instance: Instance, request_id: str | None, tried_cells: list[str],
                     attempts: int) -> None:
@@ -120,13 +183,12 @@ class ApiCellService(CrossCellMoveMethods):
             "tried_cells": list(tried_cells), "attempts": attempts})
 
     def _reschedule(self, instance: Instance, request_id: str | None, tried_cells: list[str],
-                    attempts: int) -> bool:
-        """Move a failed build to another cell, unless a delete got in first (then False).
+                    attempts: int, cell: str) -> bool:
+        """Move a failed build to ``cell``, unless a delete got in first (then False).
 
         The move is a compare-and-swap on the read model, so a delete either comes first
         (the move is refused) or sees the new cell and is sent there.
         """
-        cell = self._pick_cell(instance, tried_cells)
         data = instance.obj_data()
 
         def move(top: dict[str, Any]) -> dict[str, Any] | None:
@@ -148,7 +210,15 @@ class ApiCellService(CrossCellMoveMethods):
             "terminated_at": now, "updated_at": now})
 
     def send(self, instance: Instance, method: str, payload: dict[str, Any]) -> None:
-        """Cast an action for ``instance`` to its cell."""
+        """Cast an action for ``instance`` to its cell; a delete of an instance in no cell
+        (buried at the top) is done here."""
+        if not instance.cell_name:
+            if method == "delete_instance":
+                self._mark_deleted(instance.uuid)
+            else:  # no host to do it: the action ends with nothing done, as in a cell
+                LOG.warning("instance %s is in no cell: %s not done", instance.uuid, method)
+                self.store.instances.swap(instance.uuid, lambda _top: {"task_state": None})
+            return
         self.router.cast(instance.cell_name, method, {"uuid": instance.uuid, **payload})
 
     def call(self, cell: str, method: str, payload: dict[str, Any]) -> Any:
@@ -177,7 +247,10 @@ class ApiCellService(CrossCellMoveMethods):
 
     def msg_capacity_report(self, payload: dict[str, Any]) -> None:
         """Store the hosts and services a cell reports."""
-        self.store.capacity.save_report(payload["cell"], payload["hosts"], payload["services"])
+        self.store.capacity.save_report(payload["cell"], payload["hosts"], payload["services"],
+                                        full=bool(payload.get("full")),
+                                        at=payload.get("reported_at"))
+        self.store.cells.record_report(payload["cell"], payload.get("reported_at"))
 
     def msg_action_event(self, payload: dict[str, Any]) -> None:
         """Record an instance action event reported by a cell."""
@@ -208,12 +281,13 @@ class ApiCellService(CrossCellMoveMethods):
             # deleted while building: nothing left to build or bury
             self._mark_deleted(instance.uuid)
             return
-        remaining = [] if instance.requested_host or attempts >= MAX_ATTEMPTS else \
-            [c for c in self.cell_names if c not in tried]
-        if remaining:
-            LOG.info("rescheduling %s away from %s: %s", instance.uuid, tried,
+        cell = None if instance.requested_host or attempts >= MAX_ATTEMPTS else \
+            self._pick_cell(instance, tried)
+        if cell is not None:
+            LOG.info("rescheduling %s away from %s to %s: %s", instance.uuid, tried, cell,
                      payload["reason"])
-            if not self._reschedule(instance, payload.get("request_id"), tried, attempts):
+            if not self._reschedule(instance, payload.get("request_id"), tried, attempts,
+                                    cell):
                 self._mark_deleted(instance.uuid)
             return
         action = (self.store.actions.get(instance.uuid, payload["request_id"])
@@ -276,12 +350,39 @@ class ApiCellService(CrossCellMoveMethods):
 
         Must not run on a cell worker thread (it waits for the cells' replies).
         """
-        fixed = 0
-        for _cell, primitives in self.router.call_all("list_instances", {},
-                                                      timeout=timeout).items():
+        return len(self.sync(timeout=timeout).repaired)
+
+    def sync(self, *, project_id: str | None = None, changed_since: float | None = None,
+             timeout: float = 30.0) -> SyncReport:
+        """Re-sync the instances of every cell that is not down (of ``project_id``, changed
+        at or after ``changed_since``, epoch seconds) to the read model; see cells/sync.py.
+        Cells that are down or do not answer are reported, never waited for twice.
+
+        Must not run on a cell worker thread (it waits for the cells' replies).
+        """
+        report = SyncReport()
+        down = self.down_cells()
+        for cell in self.cell_names:
+            if cell in down:
+                report.cells[cell] = (f"down: not reported for {self.health.down_after:g} s "
+                                      "or more")
+        asked = [c for c in self.cell_names if c not in down and c not in self.unreachable]
+        answers = self.router.call_all("list_instances", {}, timeout=timeout, cells=asked)
+        for cell, error in answers.errors.items():
+            report.cells[cell] = f"no answer: {error}"
+        for cell, primitives in answers.items():
+            report.cells[cell] = "ok"
             for primitive in primitives:
-                fixed += self._apply_sync(primitive["cellgate_object.data"], heal=True)
-        return fixed
+                data = primitive["cellgate_object.data"]
+                if not wanted(data, project_id, changed_since):
+                    continue
+                report.checked += 1
+                before = self.store.instances.get(data["uuid"])
+                if self._apply_sync(data, heal=True):
+                    report.repaired.append({
+                        "uuid": data["uuid"], "cell": cell,
+                        "fields": changed_fields(before, self.store.instances.get(data["uuid"]))})
+        return report
 
     def heal_instance(self, uuid: str) -> bool:
         """On-demand sync of one instance from its cell; True if the read model changed."""
@@ -296,10 +397,15 @@ class ApiCellService(CrossCellMoveMethods):
     def refresh_capacity(self, timeout: float = 30.0) -> None:
         """Ask every cell for its capacity report and store it (waits for the replies)."""
         self.store.capacity.forget_cells_except([API_CELL, *self.cell_names])
-        for cell, report in self.router.call_all("report_capacity", {},
-                                                 timeout=timeout).items():
+        answers = self.router.call_all(
+            "report_capacity", {}, timeout=timeout,
+            cells=[c for c in self.cell_names if c not in self.unreachable])
+        for cell, report in answers.items():
             self.store.capacity.save_report(cell, report["hosts"], report["services"],
                                             full=True)
+            self.store.cells.record_report(cell)
+        for cell, error in answers.errors.items():
+            LOG.error("cell %s did not report its capacity: %s", cell, error)
 
     def recover(self) -> int:
         """Finish work a crash left behind: resend builds and in-flight actions.

@@ -332,6 +332,13 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods, ChildCrossCell
         instance = self._load(payload["uuid"])
         return instance.obj_to_primitive() if instance else None
 
+    def msg_report_up(self, payload: dict[str, Any]) -> None:
+        """The periodic report: this cell's hosts and services, stamped, sent up. It runs on
+        the cell's worker, so it never overtakes a build's own usage report, and a cell that
+        stopped handling messages stops reporting."""
+        self.router.cast_up("capacity_report", {**self.report(), "full": True,
+                                                "reported_at": time.time()})
+
     def msg_ping(self, payload: dict[str, Any]) -> str:
         """Answer with this cell's name (liveness)."""
         return self.cell_name

@@ -7,13 +7,27 @@ over a transport in a cells deployment, or by local dispatch (cells/local.py) in
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from cellgate.cloud.exceptions import MessagingError
 from cellgate.cloud.messaging.endpoint import Endpoint
 
+LOG = logging.getLogger(__name__)
 EVERY_CELL = "*"
+# At most this many cells are asked at once by call_all.
+CALL_ALL_WORKERS = 16
+
+
+class CellResults(dict):
+    """``{cell: result}`` of the cells that answered a call_all; ``errors`` maps every cell
+    that did not (timed out, failed, unreachable) to its MessagingError."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: dict[str, MessagingError] = {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,11 +83,31 @@ class CellRouter:
                                   timeout=timeout)
 
     def call_all(self, method: str, payload: dict[str, Any], *,
-                 timeout: float = 30.0) -> dict[str, Any]:
-        """Call every child cell; returns ``{cell_name: result}``."""
-        return {cell: self.endpoint.call(cell, method, payload, direction="down",
-                                         kind="broadcast", timeout=timeout)
-                for cell in self.decide(None).targets}
+                 timeout: float = 30.0, cells: Sequence[str] | None = None) -> CellResults:
+        """Call every child cell (or ``cells``) at once and wait at most ``timeout`` for
+        each; returns the answers as CellResults, whose ``errors`` hold the cells that
+        did not answer. One silent cell never stops the others."""
+        targets = self.decide(None).targets if cells is None else tuple(cells)
+        results = CellResults()
+
+        def ask(cell: str) -> Any:
+            return self.endpoint.call(cell, method, payload, direction="down",
+                                      kind="broadcast", timeout=timeout)
+        if not targets:
+            return results
+        with ThreadPoolExecutor(max_workers=min(CALL_ALL_WORKERS, len(targets)),
+                                thread_name_prefix=f"call-all-{method}") as pool:
+            futures = {cell: pool.submit(ask, cell) for cell in targets}
+        for cell, future in futures.items():
+            error = future.exception()
+            if error is None:
+                results[cell] = future.result()
+            elif isinstance(error, MessagingError):
+                LOG.warning("cell %s did not answer %s: %s", cell, method, error)
+                results.errors[cell] = error
+            else:
+                raise error
+        return results
 
     def cast_up(self, method: str, payload: dict[str, Any]) -> None:
         """Send to the parent cell (a child cell's sync-ups and reports)."""

@@ -5,6 +5,7 @@ Both are filters then weights over data (host usage reported up, or read from th
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -36,11 +37,17 @@ def flavor_disk(flavor: dict[str, Any]) -> int:
     return int(flavor.get("disk", 0)) + int(flavor.get("ephemeral", 0) or 0)
 
 
-def host_slots(host: dict[str, Any], flavor: dict[str, Any]) -> int:
-    """How many more instances of ``flavor`` fit in ``host``'s free resources."""
-    free = [(host["vcpus"] - host["vcpus_used"], flavor["vcpus"]),
-            (host["memory_mb"] - host["memory_mb_used"], flavor["ram"]),
-            (host["local_gb"] - host["local_gb_used"], flavor_disk(flavor))]
+def host_slots(host: dict[str, Any], flavor: dict[str, Any],
+               reserve_percent: float = 0.0) -> int:
+    """How many more instances of ``flavor`` fit in ``host``'s free resources, keeping
+    ``reserve_percent`` of each total free."""
+    keep = 1.0 - reserve_percent / 100.0
+
+    def usable(total: str) -> int:
+        return int(host[total] * keep) if reserve_percent else host[total]
+    free = [(usable("vcpus") - host["vcpus_used"], flavor["vcpus"]),
+            (usable("memory_mb") - host["memory_mb_used"], flavor["ram"]),
+            (usable("local_gb") - host["local_gb_used"], flavor_disk(flavor))]
     counts = [have // need for have, need in free if need > 0]
     slots = min(counts) if counts else 1 << 30
     return max(slots, 0)
@@ -66,8 +73,54 @@ def schedulable(hosts: Iterable[dict[str, Any]],
            if s["binary"] == "nova-compute" and (s.get("disabled") or s.get("forced_down"))}
     return [h for h in hosts if h["host"] not in out]
 
+# Added to the weight of a cell that has not reported for a while (cells v1's
+# mute_weight_multiplier): it is chosen only when no cell that reports has a slot.
+STALE_WEIGHT = -10000.0
+
+
+@dataclasses.dataclass(frozen=True)
+class CellCandidate:
+    """A cell as the cell scheduler sees it: registry flags and health."""
+
+    name: str
+    disabled: bool = False
+    weight_offset: float = 0.0
+    health: str = "up"  # 'up', 'stale' or 'down' (cells/health.py)
+
+
 class CellScheduler:
-    """Ranks cells for a build: filters (zone, dedicated CPUs, slots > 0), weight = slots."""
+    """Ranks cells for a build: filters (zone, dedicated CPUs, slots > 0), weight = slots.
+
+    ``choose`` is the scheduler of builds: it also drops disabled and down cells and cells
+    with no slot, and weighs the rest by normalised free slots, plus the operator's weight
+    offset, plus STALE_WEIGHT for a cell that went quiet.
+    """
+
+    def choose(self, hosts: Iterable[dict[str, Any]], cells: Sequence[CellCandidate],
+               flavor: dict[str, Any], zone: str | None, *, exclude: Iterable[str] = (),
+               only: str | None = None, reserve_percent: float = 0.0) -> list[str]:
+        """Names of the cells that may take the build, best first (empty: none may).
+
+        ``exclude``: cells tried already or refused by a ``different_cell`` hint; ``only``:
+        a ``target_cell`` hint (that cell or none).
+        """
+        excluded = set(exclude)
+        eligible = [c for c in cells if not c.disabled and c.health != "down"
+                    and c.name not in excluded and (only is None or c.name == only)]
+        slots = {c.name: 0 for c in eligible}
+        for host in hosts:
+            cell = host.get("cell_name")
+            if cell in slots and _host_passes(host, flavor, zone):
+                slots[cell] += host_slots(host, flavor, reserve_percent)
+        most = max(slots.values(), default=0) or 1
+        order = {c.name: i for i, c in enumerate(cells)}
+
+        def weight(cell: CellCandidate) -> float:
+            return (slots[cell.name] / most + cell.weight_offset
+                    + (STALE_WEIGHT if cell.health == "stale" else 0.0))
+        ranked = sorted((c for c in eligible if slots[c.name] > 0),
+                        key=lambda c: (-weight(c), order[c.name]))
+        return [c.name for c in ranked]
 
     def rank(self, hosts: Iterable[dict[str, Any]], cells: Sequence[str],
              flavor: dict[str, Any], zone: str | None,

@@ -16,6 +16,7 @@ from typing import Any
 
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.api import ApiCellService
+from cellgate.cloud.compute import down_cells
 from cellgate.cloud.compute.actions import ServerActionMethods, refuse_if_locked
 from cellgate.cloud.compute.diagnostics import DriverViewMethods
 from cellgate.cloud.compute.flavors import FlavorMethods
@@ -160,7 +161,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                       user_data: str | None = None, config_drive: bool = False,
                       tags: Sequence[str] | None = None,
                       auto_disk_config: bool = False,
-                      security_groups: Sequence[str] | None = None) -> tuple[Record, str]:
+                      security_groups: Sequence[str] | None = None,
+                      cell_hints: dict[str, Any] | None = None) -> tuple[Record, str]:
         """Accept a boot request and cast the build to a cell; returns (record, admin_pass).
 
         The record is answered before the build runs (status BUILD). Unknown image ->
@@ -175,6 +177,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         (``OS-DCF:diskConfig`` AUTO) are stored on each. ``key_name`` names one of the
         caller's keypairs (else Invalid); its public key travels with the build, as do the
         effective rules of ``security_groups`` (names or ids; unknown -> Invalid).
+        ``cell_hints`` (``target_cell``, ``different_cell``) steer the cell scheduler for
+        admins only; other callers' hints are ignored, as cells v1's filters ignored them.
         """
         image = self.images.get(image_ref)
         flavor = self.get_flavor(ctx, str(flavor_ref))
@@ -209,6 +213,10 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
             self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
                                      action="create", user_id=ctx.user_id,
                                      project_id=ctx.project_id)
+            if cell_hints and ctx.is_admin:
+                self.store.cells.save_request_spec(
+                    instance.uuid, target_cell=cell_hints.get("target_cell"),
+                    different_cells=cell_hints.get("different_cell") or ())
             self.router.build(instance, ctx.request_id)  # writes the read model, then casts
             first = first or instance
         return first.to_record(), admin_pass
@@ -271,7 +279,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
             query["vm_states"] = vm_states
             if "DELETED" in statuses and ctx.is_admin:
                 query["include_deleted"] = True
-        records = self.store.instances.records(**query)
+        records = down_cells.listed(self.store.instances.records(**query),
+                                    self.router.down_cells(), ctx)
         if statuses is not None:
             records = [r for r in records if r["status"] in statuses]
         for matches in matchers:
@@ -281,8 +290,10 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         return page(records, marker=marker, limit=limit)
 
     def get_server(self, ctx: RequestContext, uuid: str) -> Record:
-        """One instance record; InstanceNotFound if unknown, deleted or another project's."""
-        return self._instance(ctx, uuid).to_record()
+        """One instance record; InstanceNotFound if unknown, deleted or another project's;
+        from a down cell see compute/down_cells.py."""
+        return down_cells.shown(self._instance(ctx, uuid).to_record(),
+                                self.router.down_cells(), ctx)
 
     def update_server(self, ctx: RequestContext, uuid: str, *, name: str | None = None,
                       description: str | None = None) -> Record:

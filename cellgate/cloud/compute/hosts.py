@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any
 
 from cellgate.cloud import exceptions as exc
@@ -23,6 +24,7 @@ class HostMethods:
         """Service records ``{id, uuid, binary, host, zone, status, state, updated_at,
         disabled_reason, forced_down, cell_name}``."""
         records = []
+        now = time.time()
         for svc in self.store.capacity.services():
             if (binary and svc["binary"] != binary) or (host and svc["host"] != host):
                 continue
@@ -30,7 +32,7 @@ class HostMethods:
                 "id": svc["id"], "uuid": svc["uuid"], "binary": svc["binary"],
                 "host": svc["host"], "zone": svc["zone"],
                 "status": "disabled" if svc.get("disabled") else "enabled",
-                "state": "down" if svc.get("forced_down") else "up",
+                "state": "down" if self.router.service_down(svc, now) else "up",
                 "updated_at": _dt(svc["reported_at"]),
                 "created_at": _dt(svc.get("created_at")),
                 "disabled_reason": svc.get("disabled_reason"),
@@ -92,7 +94,10 @@ class HostMethods:
         service_uuid, service_disabled_reason}`` (``id`` is an int, ``uuid`` a UUID for
         microversion >= 2.53 views)."""
         services = {s["uuid"]: s for s in self.store.capacity.services()}
-        return [_hypervisor(h, services.get(h.get("service_uuid"), {}))
+        now = time.time()
+        return [_hypervisor(h, services.get(h.get("service_uuid"), {}),
+                            self.router.service_down(
+                                services.get(h.get("service_uuid"), {"reported_at": None}), now))
                 for h in self.store.capacity.hosts()]
 
     def get_hypervisor(self, ctx: RequestContext, hypervisor_id: str | int) -> Record:
@@ -124,12 +129,12 @@ def _dt(value: float | None) -> datetime.datetime | None:
     return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
 
 
-def _hypervisor(host: dict[str, Any], service: dict[str, Any]) -> Record:
+def _hypervisor(host: dict[str, Any], service: dict[str, Any], down: bool) -> Record:
     free_ram = host["memory_mb"] - host["memory_mb_used"]
     free_disk = host["local_gb"] - host["local_gb_used"]
     return {
         "id": host["id"], "uuid": host["uuid"], "hypervisor_hostname": host["host"],
-        "host": host["host"], "state": "down" if service.get("forced_down") else "up",
+        "host": host["host"], "state": "down" if down else "up",
         "status": "disabled" if service.get("disabled") else "enabled",
         "vcpus": host["vcpus"], "vcpus_used": host["vcpus_used"],
         "memory_mb": host["memory_mb"], "memory_mb_used": host["memory_mb_used"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from cellgate.cloud.db.actions import ActionStore
 from cellgate.cloud.db.api_tables import api_metadata
 from cellgate.cloud.db.capacity import CapacityStore
+from cellgate.cloud.db.cell_registry import CellRegistry
 from cellgate.cloud.db.engine import Database
 from cellgate.cloud.db.flavors import FlavorStore
 from cellgate.cloud.db.keypairs import KeypairStore
@@ -28,6 +29,7 @@ class ApiStore:
         self.keypairs = KeypairStore(self.db)
         self.quotas = QuotaStore(self.db)
         self.security_groups = SecurityGroupStore(self.db)
+        self.cells = CellRegistry(self.db)
 
     def dispose(self) -> None:
         """Close every pooled connection of the API database."""

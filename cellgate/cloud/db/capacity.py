@@ -19,13 +19,15 @@ class CapacityStore:
         self.db = db
 
     def save_report(self, cell_name: str, hosts: list[dict[str, Any]],
-                    services: list[dict[str, Any]], *, full: bool = False) -> None:
-        """Store a cell's report (hosts: usage and traits; services: service rows).
+                    services: list[dict[str, Any]], *, full: bool = False,
+                    at: float | None = None) -> None:
+        """Store a cell's report (hosts: usage and traits; services: service rows) made at
+        ``at`` (the cell's stamp; None: now), which is what a service's state is read from.
 
         A ``full`` report lists everything the cell has: rows of that cell it does not list
         (hosts removed from the topology) are dropped.
         """
-        now = time.time()
+        now = time.time() if at is None else float(at)
         h, s = t.cell_hosts.c, t.cell_services.c
         with self.db.write() as conn:
             if full:

@@ -139,11 +139,12 @@ def _builds_first_cell(cloud: Any) -> None:
     scheduler = cloud.deployment.api_cell.scheduler
 
     def make(real):
-        def rank(hosts, cells, flavor, zone, exclude=()):
+        def choose(hosts, cells, flavor, zone, *, exclude=(), only=None, reserve_percent=0.0):
             # The first cell only, whatever it can take; once it failed, no other cell.
-            return [cells[0]] if cells and cells[0] not in set(exclude) else []
-        return rank
-    wrap(scheduler, "rank", make)
+            names = [cell.name for cell in cells]
+            return [names[0]] if names and names[0] not in set(exclude) else []
+        return choose
+    wrap(scheduler, "choose", make)
 
 
 DEFECTS = (

@@ -53,6 +53,15 @@ def check_scheduler_hints(body: dict) -> None:
                         % (group[0] if isinstance(group, list) else group))
 
 
+def cell_hints(body: dict) -> dict:
+    """The cell scheduler's hints of a boot: ``target_cell`` (a name) and
+    ``different_cell`` (a list of names; a single name is a list of one)."""
+    hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
+    different = hints.get("different_cell") or []
+    return {"target_cell": hints.get("target_cell") or None,
+            "different_cell": [different] if isinstance(different, str) else list(different)}
+
+
 def check_personality(files: list[dict] | None) -> None:
     """Personality files (below 2.57) within Nova's default injected-file quotas (403 over
     them); this cloud has no disk to write them to, so they are checked and not kept."""

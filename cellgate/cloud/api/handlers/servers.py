@@ -167,7 +167,8 @@ def create(req: ApiRequest) -> Response:
             min_count=min_count, max_count=max_count, user_data=spec.get("user_data"),
             config_drive=to_bool(spec.get("config_drive", False)), tags=spec.get("tags"),
             auto_disk_config=spec.get("OS-DCF:diskConfig") == "AUTO",
-            security_groups=[g["name"] for g in spec.get("security_groups") or () if "name" in g])
+            security_groups=[g["name"] for g in spec.get("security_groups") or () if "name" in g],
+            cell_hints=boot_request.cell_hints(body))
     except (exc.ImageNotFound, exc.FlavorNotFound) as error:
         raise faults.translate(error, not_found_status=400)
     if to_bool(spec.get("return_reservation_id", False)):

@@ -26,7 +26,10 @@ def created(record: dict, admin_pass: str | None, base_url: str) -> dict:
 
 
 def brief(record: dict, base_url: str) -> dict:
-    """An item of GET /servers."""
+    """An item of GET /servers (a down cell's server, 2.69+: id, status UNKNOWN, links)."""
+    if record.get("cell_down"):
+        return {"id": record["uuid"], "status": "UNKNOWN",
+                "links": links(base_url, "servers", record["uuid"])}
     return {"id": record["uuid"], "name": record["name"],
             "links": links(base_url, "servers", record["uuid"])}
 
@@ -46,6 +49,7 @@ class ServerView:
     host_status: bool
     host_statuses: Mapping[str, str] = field(default_factory=dict)
     locked_reason: bool = False
+    server_groups: bool = False
 
     @classmethod
     def for_request(cls, base_url: str, version: APIVersion, is_admin: bool,
@@ -56,10 +60,12 @@ class ServerView:
                    description=version >= "2.19", tags=version >= "2.26",
                    embedded_flavor=version >= "2.47", extended_attrs=version >= "2.3",
                    host_status=version >= "2.16", host_statuses=host_statuses(services),
-                   locked_reason=version >= "2.73")
+                   locked_reason=version >= "2.73", server_groups=version >= "2.71")
 
     def show(self, record: dict, extended: bool = True) -> dict:
         """GET /servers/{id} and /servers/detail items (extended) or the PUT answer (not)."""
+        if record.get("cell_down"):
+            return self.down_cell(record)
         get = record.get
         uuid = record["uuid"]
         status = record["status"]
@@ -131,6 +137,27 @@ class ServerView:
                 body["OS-EXT-SRV-ATTR:user_data"] = record.get("user_data")
             if self.host_status:
                 body["host_status"] = self.host_statuses.get(host, "") if host else ""
+        return body
+
+
+    def down_cell(self, record: dict) -> dict:
+        """A server of a down cell (2.69+), as Nova's ``_show_from_down_cell``: id, status
+        UNKNOWN, tenant_id, created, links; a show adds what the API database knows (image,
+        flavor, zone or UNKNOWN, power state 0, user_id)."""
+        uuid = record["uuid"]
+        body = {"id": uuid, "status": "UNKNOWN", "tenant_id": record["project_id"],
+                "created": isotime(record.get("created_at")),
+                "links": links(self.base_url, "servers", uuid)}
+        if record["cell_down"] == "show":
+            body["image"] = _image(record.get("image_ref"), self.base_url)
+            body["flavor"] = _flavor(record.get("flavor") or {}, self.base_url,
+                                     self.embedded_flavor)
+            body["OS-EXT-AZ:availability_zone"] = (record.get("requested_availability_zone")
+                                                   or "UNKNOWN")
+            body["OS-EXT-STS:power_state"] = 0
+            body["user_id"] = record.get("user_id") or "UNKNOWN"
+            if self.server_groups:  # no server groups here: never a member of one
+                body["server_groups"] = []
         return body
 
 

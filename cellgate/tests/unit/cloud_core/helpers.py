@@ -35,9 +35,12 @@ class DeploymentFixture(fixtures.Fixture):
         self.api: ComputeAPI = self.deployment.compute_api
 
 
-def topology(cells: dict[str, list[tuple[str, str]]], profiles: dict[str, dict]) -> dict:
-    """A topology document: ``{cell: [(host, profile name)]}`` and the profiles."""
+def topology(cells: dict[str, list[tuple[str, str]]], profiles: dict[str, dict],
+             reserve_percent: float = 0) -> dict:
+    """A topology document: ``{cell: [(host, profile name)]}`` and the profiles; no
+    scheduler reserve unless asked (tests fill hosts exactly)."""
     return {"name": "test", "profiles": profiles,
+            "cells_health": {"reserve_percent": reserve_percent},
             "cells": [{"name": cell, "hosts": [{"name": h, "profile": p} for h, p in hosts]}
                       for cell, hosts in cells.items()]}
 

@@ -251,14 +251,15 @@ class RestartTest(testtools.TestCase):
         self.assertEqual(5, len([f for f in cloud.api.list_flavors(admin())
                                  if f["name"].startswith("m1.")]))
 
-    def test_restart_with_another_topology_forgets_old_hosts(self) -> None:
+    def test_restart_with_another_topology_keeps_the_registry_cells(self) -> None:
         with CellsDeployment("multi-cell", self.state):
             pass
         cloud = self.useFixture(DeploymentFixture("single-cell", self.state))
         hosts = sorted(h["host"] for h in cloud.api.list_hypervisors(admin()))
-        self.assertEqual(["cell1-compute1", "cell1-compute2"], hosts)
+        self.assertEqual(["cell1-compute1", "cell1-compute2", "cell2-compute1",
+                          "cell2-compute2", "cell2-compute3"], hosts)
         cells = {s["cell_name"] for s in cloud.api.list_services(admin())}
-        self.assertEqual({"api", "cell1"}, cells)
+        self.assertEqual({"api", "cell1", "cell2"}, cells)
 
     def test_heal_restores_missing_and_wrong_copies(self) -> None:
         cloud = self.useFixture(DeploymentFixture("single-cell", self.state))

@@ -91,7 +91,9 @@ class ExtraSpecsTest(CloudTestCase):
         self.assert_error({"hw:warp_drive": "on"}, "hw:warp_drive")
 
     def test_dedicated_on_hosts_without_dedicated_cpus(self) -> None:
-        self.assert_error({"hw:cpu_policy": "dedicated"}, "no dedicated CPUs")
+        # no cell has a slot for it: never sent to a cell, NoValidHost at the top (as Nova,
+        # whose placement finds no PCPU)
+        self.assert_error({"hw:cpu_policy": "dedicated"}, "No valid host was found")
 
     def test_understood_specs_boot(self) -> None:
         flavor = self.flavor({"hw:cpu_policy": "shared", "hw:mem_page_size": "large",

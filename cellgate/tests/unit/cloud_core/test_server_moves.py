@@ -20,6 +20,7 @@ from cellgate.tests.unit.cloud_core.helpers import (
 
 PROFILE = {"vcpus": 4, "memory_mb": 4096, "disk_gb": 100}
 TOPOLOGY = {"name": "moves", "profiles": {"p": PROFILE},
+            "cells_health": {"reserve_percent": 0},
             "cells": [{"name": "cell1", "hosts": [{"name": "h1", "profile": "p"},
                                                   {"name": "h2", "profile": "p"}]}]}
 

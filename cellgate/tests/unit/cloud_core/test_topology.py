@@ -45,7 +45,8 @@ class TopologyTest(testtools.TestCase):
             self.assertIn(fragment, text)
 
     def test_shipped_topologies_load(self) -> None:
-        self.assertEqual(["multi-cell", "nocells", "single-cell"], shipped_topologies())
+        self.assertEqual(["cells-ops", "multi-cell", "nocells", "single-cell"],
+                         shipped_topologies())
         nocells = load_topology("nocells")
         self.assertFalse(nocells.cells_enabled)
         self.assertEqual(1, len(nocells.cells))

@@ -83,9 +83,10 @@ class JobFileTest(testtools.TestCase):
     def test_shipped_jobs_load(self) -> None:
         loaded = {name: jobs.load_job(jobs.find_job(name, Path(self.dir)))
                   for name in jobs.known_jobs(Path(self.dir))}
-        self.assertEqual({"nocells", "cells-single", "cells-multi", "services-serial"},
-                         set(loaded))
+        self.assertEqual({"nocells", "cells-single", "cells-multi", "services-serial",
+                          "cells-serial"}, set(loaded))
         self.assertEqual(1, loaded["services-serial"].concurrency)
+        self.assertEqual(1, loaded["cells-serial"].concurrency)
         self.assertTrue(loaded["cells-single"].voting)
         self.assertTrue(loaded["nocells"].voting)
         self.assertFalse(loaded["cells-multi"].voting)
@@ -117,8 +118,8 @@ class ProjectRootTest(testtools.TestCase):
                          jobs.find_job("nocells", mine / "deep"))
         self.assertEqual(paths.data_root() / "gate" / "cells-single.yaml",
                          jobs.find_job("cells-single", mine / "deep"))
-        self.assertEqual(["cells-multi", "cells-single", "custom", "nocells", "services-serial"],
-                         jobs.known_jobs(mine / "deep"))
+        self.assertEqual(["cells-multi", "cells-serial", "cells-single", "custom", "nocells",
+                          "services-serial"], jobs.known_jobs(mine / "deep"))
 
     def test_own_job_may_name_a_shipped_skiplist(self) -> None:
         (self.elsewhere / "gate").mkdir()

@@ -8,7 +8,7 @@ port (as `cellgate serve` does; in-process so the benchmark can instrument it), 
 - **build**: boots the servers over HTTP (`POST /servers` with min_count = max_count, at most
   100 per request, as one member) and times from the first POST until every server is ACTIVE
   in its cell and the API cell has handled every message the cells sent up;
-- **scheduling decision**: p50/p95 of `CellScheduler.rank` (the ranking alone) and of the API
+- **scheduling decision**: p50/p95 of `CellScheduler.choose` (the ranking alone) and of the API
   cell's whole pick (capacity read from the API database plus the ranking), timed by wrapping
   both on the live objects (behaviour unchanged);
 - **repair**: while building, the transport drops a fraction (10%) of the `instance_sync`
@@ -66,13 +66,9 @@ LIST_LIMIT = 1000
 
 
 def repair_read_model(cloud: Cloud, timeout: float) -> int:
-    """The repair step being timed: re-sync the read model from every cell; returns how many
-    instances it changed.
-
-    Today this is the API cell's heal; when `cellgate cells sync` lands, call its function
-    here instead (one line), the rest of the benchmark stays as it is.
-    """
-    return cloud.deployment.api_cell.heal(timeout=timeout)
+    """The repair step being timed: re-sync the read model from every cell, what
+    `cellgate cells sync` runs (ApiCellService.sync); returns how many instances it changed."""
+    return len(cloud.deployment.api_cell.sync(timeout=timeout).repaired)
 
 
 # -- topology --------------------------------------------------------------------------------
@@ -322,7 +318,7 @@ def run_size(cells: int, hosts_per_cell: int, servers: int, *, drop: float = 0.1
             api_cell = cloud.deployment.api_cell
             rank_s: list[float] = []
             pick_s: list[float] = []
-            api_cell.scheduler.rank = timed(rank_s, api_cell.scheduler.rank)
+            api_cell.scheduler.choose = timed(rank_s, api_cell.scheduler.choose)
             api_cell._pick_cell = timed(pick_s, api_cell._pick_cell)
             tap = SyncTap(cloud.deployment.transport, drop, seed)
             http = ComputeHttp(clouds_yaml)
@@ -392,7 +388,7 @@ COLUMNS = (  # (heading, key, width, format spec)
 LEGEND = """\
 times in ms unless 's'
   accept s   every POST /servers answered        build s   every server ACTIVE in its cell
-  rank       CellScheduler.rank                  pick      capacity read from the DB + rank
+  rank       CellScheduler.choose                pick      capacity read from the DB + rank
   dropped    instance sync-ups dropped           fixed     servers the repair changed
   exact      read model == cells after repair    load      1-minute load average at the end
   detail     GET /servers/detail?limit=1000 as the member owning the servers

@@ -184,10 +184,12 @@ class Conversion:
             engine.dispose()
 
     def _sync(self, flat: Topology) -> None:
-        """Apply the cell's instances to the read model as a heal would (guarded)."""
+        """Point the registry's cell at its own database, then apply the cell's instances
+        to the read model as a heal would (guarded)."""
         api = ApiStore(_sqlite(self.state / API_DB))
         cell = CellStore(flat.cells[0].name, _sqlite(self._cell_path(flat)))
         try:
+            api.cells.move_database(flat.cells[0].name, _sqlite(self._cell_path(flat)))
             for data in cell.list_instances():
                 self.repaired += api.instances.apply_sync(data, heal=True)
         finally:

@@ -97,7 +97,7 @@ class CellsDeployment:
     A topology with ``cells_enabled: false`` is *flat* (``flat`` True): one database
     (``STATE/cloud.sqlite``, or the one URL given for 'api' or the cell) holds everything,
     the router delivers locally (``delivery``, a LocalDelivery), ``transport`` is None and
-    there is no registry to seed (``cellgate convert`` makes a flat cloud a cell of one).
+    the registry holds its one cell (``cellgate convert`` makes it a child cell).
     """
 
     def __init__(self, topology: Topology | str | os.PathLike[str],
@@ -181,6 +181,9 @@ class CellsDeployment:
         self.delivery = LocalDelivery()
         self.api_store = ApiStore(url)
         self.api_engine = self.api_store.db.engine
+        # the one cell is registered too (it is the cell the scheduler may choose); its
+        # database is the flat one until `cellgate convert` moves the cell's tables out
+        self.api_store.cells.seed([spec], {spec.name: url})
         self.api_cell = ApiCellService(self.api_store, [spec.name], self.health)
         self.api_cell.attach(CellRouter(
             LocalEndpoint(API_CELL, self.delivery, self.api_cell, worker=False), [spec.name]))

@@ -194,6 +194,14 @@ class CellRegistry:
             raise CellNotFound(name=name)
         return self.get(name)
 
+    def move_database(self, name: str, database_connection: str) -> None:
+        """Point cell ``name`` at another database (``cellgate convert`` moved its tables
+        out of the flat database); nothing when no such cell is registered."""
+        with self.db.write() as conn:
+            conn.execute(update(cell_mappings).where(cell_mappings.c.name == name)
+                         .values(database_connection=database_connection,
+                                 updated_at=time.time()))
+
     def delete(self, name: str) -> None:
         """Forget a cell (CellNotFound if none)."""
         with self.db.write() as conn:

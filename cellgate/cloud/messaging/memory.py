@@ -8,6 +8,7 @@ import logging
 import queue
 import threading
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from cellgate.cloud.exceptions import MessagingError
@@ -61,9 +62,15 @@ class InMemoryTransport(Transport):
 
     def call(self, message: Message, timeout: float) -> Any:
         """Send ``message`` with this process's reply address and wait for the reply."""
+        return self.call_via(self.send, message, timeout)
+
+    def call_via(self, send: Callable[[Message], None], message: Message,
+                 timeout: float) -> Any:
+        """As ``call``, sending through ``send``: the send of a transport wrapping this one
+        (OutageTransport holds an offline cell's traffic), whose replies still arrive here."""
         message = dataclasses.replace(message, expects_reply=True,
                                       reply_address=self.reply_address)
-        return self._calls.wait_for(message, self.send, timeout)
+        return self._calls.wait_for(message, send, timeout)
 
     def start(self) -> None:
         """Start one worker thread per registered cell."""

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from typing import Any
 
+from cellgate.cloud.messaging.memory import InMemoryTransport
 from cellgate.cloud.messaging.message import Message
 from cellgate.cloud.messaging.transport import Handler, Transport
 
@@ -22,11 +24,21 @@ LOG = logging.getLogger(__name__)
 class OutageTransport(Transport):
     """Wraps ``inner``; ``set_offline(cell, True)`` holds that cell's traffic."""
 
-    def __init__(self, inner: Transport) -> None:
+    def __init__(self, inner: InMemoryTransport) -> None:
         self.inner = inner
         self._offline: set[str] = set()
         self._held: list[Message] = []
         self._lock = threading.Lock()
+
+    @property
+    def reply_address(self) -> str:  # type: ignore[override]
+        """The inner transport's: replies come back through it."""
+        return self.inner.reply_address
+
+    def call(self, message: Message, timeout: float) -> Any:
+        """As the inner transport's call, the request sent through ``send`` (so a call to
+        an offline cell is held and times out)."""
+        return self.inner.call_via(self.send, message, timeout)
 
     def register(self, cell_name: str, handler: Handler) -> None:
         """As the inner transport."""

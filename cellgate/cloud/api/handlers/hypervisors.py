@@ -70,6 +70,8 @@ def _with_servers(req: ApiRequest, records: list[dict], items: list[dict]) -> No
         found = by_node.get(record["hypervisor_hostname"]) or by_node.get(record["host"])
         if found:
             item["servers"] = found
+        elif req.version >= "2.75":  # from 2.75 an empty list rather than no key
+            item["servers"] = []
 
 
 def index(req: ApiRequest) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from werkzeug.wrappers import Response
 
 from cellgate.cloud.api.handlers import params
+from cellgate.cloud.api.handlers.list_query import check_since_before
 from cellgate.cloud.api.policy import require_admin
 from cellgate.cloud.api.request import ApiRequest, json_response
 from cellgate.cloud.api.views import migrations as views
@@ -23,6 +24,15 @@ def index(req: ApiRequest) -> Response:
                if req.query_one(name) is not None}
     if "migration_type" in filters and req.version < "2.23":
         filters.pop("migration_type")
+    if req.version >= "2.80":
+        filters.update({name: req.query_one(name) for name in ("user_id", "project_id")
+                        if req.query_one(name) is not None})
+    if req.version >= "2.59":
+        filters["changes_since"] = params.timestamp(req, "changes-since")
+    if req.version >= "2.66":
+        filters["changes_before"] = params.timestamp(req, "changes-before")
+        if filters["changes_before"] is not None:
+            check_since_before(filters["changes_since"], filters["changes_before"])
     limit, marker = params.limit_and_marker(req) if req.version >= "2.59" else (None, None)
     records = req.deps.compute_api.list_migrations(req.context, marker=marker, limit=limit,
                                                    **filters)

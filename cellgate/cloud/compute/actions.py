@@ -153,8 +153,9 @@ class ServerActionMethods:
         """SHELVED or SHELVED_OFFLOADED -> ACTIVE (scheduled again when offloaded).
 
         ``zone`` (2.77; None unpins, 2.91) and ``host`` (2.91) steer the new schedule, so
-        they need an offloaded server (else UnshelveInvalidState, 409); an unknown zone or
-        host is Invalid (400), a host outside the zone HostNotInZone (409), as Nova's."""
+        they need an offloaded server (else UnshelveInvalidState, 409); an unknown zone, or a
+        host that is not in the server's cell, is Invalid (400), a host outside the zone
+        HostNotInZone (409), as Nova's."""
         instance = self._instance(ctx, uuid)
         self._check_lock(ctx, instance)
         self._check_state(instance, "unshelve", {"shelved", "shelved_offloaded"}, {None})
@@ -164,11 +165,13 @@ class ServerActionMethods:
         if instance.vm_state != "shelved_offloaded":
             raise exc.UnshelveInvalidState(instance_uuid=uuid, state=instance.status)
         hosts = self.store.capacity.hosts()
-        if zone and zone not in {h.get("availability_zone") for h in hosts}:
+        if zone not in (UNCHANGED, None) and zone not in {h.get("availability_zone")
+                                                          for h in hosts}:
             raise exc.Invalid("The requested availability zone is not available")
         zone = instance.requested_availability_zone if zone is UNCHANGED else zone
-        if host:
-            found = next((h for h in hosts if h["host"] == host), None)
+        if host:  # looked up in the server's cell, as Nova's context is targeted there
+            found = next((h for h in hosts if h["host"] == host
+                          and h.get("cell_name") in (None, instance.cell_name)), None)
             if found is None:
                 raise exc.Invalid(f"Compute host {host} could not be found.")
             if zone is not None and found.get("availability_zone") != zone:

@@ -17,9 +17,10 @@ def index(req: ApiRequest) -> Response:
     """GET /os-migrations: newest first, filtered by instance_uuid, status, migration_type,
     host (source or destination) and source_compute; paged by limit/marker from 2.59."""
     require_admin(req, "os_compute_api:os-migrations:index")
-    if req.version >= "2.80":
-        params.only(req, *_FILTERS, "limit", "marker", "changes-since", "changes-before",
-                    "user_id", "project_id", "hidden", "cell_name")
+    if req.version >= "2.59":  # Nova's query schema is strict from 2.59
+        params.only(req, *_FILTERS, "hidden", "limit", "marker", "changes-since",
+                    *(("changes-before",) if req.version >= "2.66" else ()),
+                    *(("user_id", "project_id") if req.version >= "2.80" else ()))
     filters = {name: req.query_one(name) for name in _FILTERS
                if req.query_one(name) is not None}
     if "migration_type" in filters and req.version < "2.23":

@@ -32,6 +32,14 @@ _SORT_KEYS = ("access_ip_v4", "access_ip_v6", "auto_disk_config", "availability_
               "updated_at", "user_id", "uuid", "vm_state")
 
 
+# Sort keys Nova's schema accepts and then drops (below 2.75; ``locked`` below 2.73).
+_IGNORED_SORT_KEYS = ("architecture", "cell_name", "cleaned", "default_ephemeral_device",
+                      "default_swap_device", "deleted", "deleted_at", "disable_terminate",
+                      "ephemeral_gb", "ephemeral_key_uuid", "id", "key_data", "launched_on",
+                      "locked", "memory_mb", "os_type", "reservation_id", "root_gb",
+                      "shutdown_terminate", "user_data", "vcpus", "vm_mode")
+
+
 def server_or_404(req: ApiRequest, server_id: str) -> dict:
     """The server record, or 404 with Nova's message (malformed ids included)."""
     if not params.is_uuid(server_id):
@@ -96,12 +104,17 @@ def _filters(req: ApiRequest) -> dict:
 def _list(req: ApiRequest) -> list[dict]:
     limit, marker = params.limit_and_marker(req)
     sort_keys = req.http.args.getlist("sort_key")
+    sort_dirs = req.http.args.getlist("sort_dir")
     valid = _SORT_KEYS + (("locked",) if req.version >= "2.73" else ())
+    if req.version < "2.75":  # Nova drops the keys it ignores; from 2.75 they are 400
+        ignored = [k for k in sort_keys if k in _IGNORED_SORT_KEYS and k not in valid]
+        sort_dirs = [d for k, d in zip(sort_keys, sort_dirs, strict=False) if k not in ignored] + \
+            sort_dirs[len(sort_keys):]
+        sort_keys = [k for k in sort_keys if k not in ignored]
     for key in sort_keys:
         if key not in valid:
             raise HTTPError(400, "Invalid input for query parameters sort_key. Value: %s. "
                                  "'%s' is not one of the allowed sort keys" % (key, key))
-    sort_dirs = req.http.args.getlist("sort_dir")
     for value in sort_dirs:
         if value not in ("asc", "desc"):
             raise HTTPError(400, "Invalid input for query parameters sort_dir. Value: %s. "

@@ -141,7 +141,7 @@ class ServerView:
         if self.is_admin:
             body["OS-EXT-SRV-ATTR:host"] = host
             body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = record.get("node")
-            body["OS-EXT-SRV-ATTR:instance_name"] = "instance-%s" % uuid[:8]
+            body["OS-EXT-SRV-ATTR:instance_name"] = instance_name(uuid)
             if self.extended_attrs:
                 body["OS-EXT-SRV-ATTR:reservation_id"] = record.get("reservation_id")
                 body["OS-EXT-SRV-ATTR:launch_index"] = int(record.get("launch_index") or 0)
@@ -177,6 +177,12 @@ def host_statuses(services: Iterable[dict]) -> dict[str, str]:
             status = "UP" if service.get("state") == "up" else "UNKNOWN"
         statuses[service["host"]] = status
     return statuses
+
+
+def instance_name(uuid: str) -> str:
+    """The hypervisor's name of a server (``OS-EXT-SRV-ATTR:instance_name``, and what
+    os-hypervisors lists with_servers), not its display name."""
+    return "instance-%s" % uuid[:8]
 
 
 def disk_config(record: dict) -> str:

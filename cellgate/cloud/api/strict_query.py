@@ -25,6 +25,7 @@ from cellgate.cloud.api.handlers import (
     servers,
     services,
     versions,
+    volumes_boot,
 )
 from cellgate.cloud.api.request import ApiRequest
 
@@ -37,7 +38,8 @@ _FROM_275: dict[Callable, tuple[str, ...]] = {
 
 # GET handlers that check their own parameters or stay lax
 _OWN_OR_LAX = frozenset((
-    servers.index, servers.detail, flavors.index, flavors.detail, hypervisors.index,
+    servers.index, servers.detail, volumes_boot.index, volumes_boot.detail, flavors.index,
+    flavors.detail, hypervisors.index,
     hypervisors.detail, hypervisors.show, hypervisors.statistics, hypervisors.uptime,
     cells.gone, instance_actions.index, migrations.index,
     keypairs.index, keypairs.show, keypairs.delete, server_tags.index, quota_sets.defaults,

@@ -5,6 +5,8 @@ hints (2.100) in the server body."""
 
 from __future__ import annotations
 
+import json
+
 from tempest.lib import exceptions as lib_exc
 
 from cellgate.lib import decorators
@@ -316,6 +318,47 @@ class SchedulerHintsTest(_MemberServersTest):
         self.assertEqual({}, self.client.show_server(server["id"])["server"]["scheduler_hints"])
         self.use_microversion("2.99")
         self.assertNotIn("scheduler_hints", self.client.show_server(server["id"])["server"])
+
+
+class ServerSubresourcesTest(_MemberServersTest):
+    """2.78 topology, 2.97 shares and the /os-volumes_boot alias (gone at 2.103)."""
+
+    microversion = "2.78"
+
+    def _get(self, path, version):
+        _, body = self.os_member.rest_client("compute").get(
+            path, headers=version_headers(version), extra_headers=True)
+        return json.loads(body)
+
+    @decorators.idempotent_id('8c9a8331-e19d-4471-90fd-87f111aad370')
+    def test_topology_from_2_78(self):
+        server = self.create_server_for_test()
+        body = self._get(f"servers/{server['id']}/topology", "2.78")
+        self.assertIsInstance(body["nodes"], list)
+        self.assertIn("pagesize_kb", body)
+        self.assertRaises(lib_exc.NotFound, self._get, f"servers/{server['id']}/topology",
+                          "2.77")
+
+    @decorators.idempotent_id('727e5964-741f-4155-99f4-a4295c158b76')
+    def test_topology_of_an_unknown_server_is_404(self):
+        self.assertRaises(lib_exc.NotFound, self._get,
+                          "servers/00000000-0000-4000-8000-000000000000/topology", "2.78")
+
+    @decorators.idempotent_id('2e67a1eb-6a6f-425b-8799-7dde29a1f1d1')
+    def test_shares_from_2_97(self):
+        server = self.create_server_for_test()
+        self.assertEqual({"shares": []}, self._get(f"servers/{server['id']}/shares", "2.97"))
+        self.assertRaises(lib_exc.NotFound, self._get, f"servers/{server['id']}/shares",
+                          "2.96")
+
+    @decorators.idempotent_id('65406203-ec28-46d3-bc40-5d9d3a4aa308')
+    def test_volumes_boot_alias_gone_at_2_103(self):
+        server = self.create_server_for_test()
+        listed = self._get("os-volumes_boot", "2.102")["servers"]
+        self.assertIn(server["id"], [s["id"] for s in listed])
+        self.assertEqual(server["id"],
+                         self._get(f"os-volumes_boot/{server['id']}", "2.102")["server"]["id"])
+        self.assertRaises(lib_exc.NotFound, self._get, "os-volumes_boot", "2.103")
 
 
 class RequestedHostTest(base.BaseComputeTest):

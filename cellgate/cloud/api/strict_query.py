@@ -41,7 +41,7 @@ _OWN_OR_LAX = frozenset((
     servers.index, servers.detail, volumes_boot.index, volumes_boot.detail, flavors.index,
     flavors.detail, hypervisors.index,
     hypervisors.detail, hypervisors.show, hypervisors.statistics, hypervisors.uptime,
-    cells.gone, instance_actions.index, migrations.index,
+    cells.gone, cells.index, instance_actions.index, migrations.index,
     keypairs.index, keypairs.show, keypairs.delete, server_tags.index, quota_sets.defaults,
     versions.compute_versions, versions.compute_version, versions.compute_v2_version,
 ))

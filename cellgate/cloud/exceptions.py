@@ -111,6 +111,20 @@ class InstanceInvalidState(Conflict):
     msg_fmt = "Cannot '%(action)s' instance %(instance_uuid)s while it is in %(attr)s %(state)s"
 
 
+class UnshelveInvalidState(Conflict):
+    """A zone or host given to unshelve a server that is not offloaded (-> 409)."""
+
+    msg_fmt = ('Specifying an availability zone or a host when unshelving server '
+               '"%(instance_uuid)s" with status "%(state)s" is not supported. The server '
+               'status must be SHELVED_OFFLOADED.')
+
+
+class HostNotInZone(Conflict):
+    """Unshelve to a host outside the zone the server is (or is to be) in (-> 409)."""
+
+    msg_fmt = 'Host "%(host)s" is not in the availability zone "%(availability_zone)s".'
+
+
 class InstanceIsLocked(Conflict):
     """A locked server refuses actions to non-admins (-> 409)."""
 

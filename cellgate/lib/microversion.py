@@ -37,3 +37,11 @@ class ComputeMicroversion(fixtures.Fixture):
         previous = base_compute_client.COMPUTE_MICROVERSION
         self.addCleanup(setattr, base_compute_client, "COMPUTE_MICROVERSION", previous)
         base_compute_client.COMPUTE_MICROVERSION = self.version
+
+
+def version_headers(version: str | None = None) -> dict[str, str]:
+    """The header asking for ``version`` (default: the current compute microversion), for
+    raw RestClient calls (they do not read the microversion typed clients send); pass them
+    with ``extra_headers=True``. {} when no version is set (the cloud's minimum)."""
+    version = version or current_microversion()
+    return {"OpenStack-API-Version": f"compute {version}"} if version else {}

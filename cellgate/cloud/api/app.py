@@ -17,7 +17,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.wrappers import Request, Response
 
 from cellgate.cloud import exceptions as exc
-from cellgate.cloud.api import auth, faults, legacy, microversion
+from cellgate.cloud.api import auth, faults, legacy, microversion, strict_query
 from cellgate.cloud.api.errors import HTTPError, keystone_error, nova_fault
 from cellgate.cloud.api.request import DEFAULT_PUBLIC_URL, MAX_BODY_BYTES, ApiRequest, json_response
 from cellgate.cloud.api.routes import PUBLIC_HANDLERS, build_map, service_of
@@ -110,6 +110,7 @@ class CloudApp:
             raise HTTPError(400, mismatch)
         if (http.content_length or 0) > MAX_BODY_BYTES:  # Nova's sizelimit runs first too
             raise HTTPError(413, "Request is too large.")
+        strict_query.check(req, handler)
         return handler(req, **url_args)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import microversion_parse
 
 MIN_VERSION = "2.1"
-MAX_VERSION = "2.61"
+MAX_VERSION = "2.104"
 SERVICE_TYPE = "compute"
 LEGACY_HEADER = "X-OpenStack-Nova-API-Version"
 HEADER = "OpenStack-API-Version"

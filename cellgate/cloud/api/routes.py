@@ -25,10 +25,12 @@ from cellgate.cloud.api.handlers import (
     security_groups,
     server_actions,
     server_metadata,
+    server_subresources,
     server_tags,
     servers,
     services,
     versions,
+    volumes_boot,
 )
 
 C = "/compute/v2.1"
@@ -70,6 +72,10 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     (f"{C}/servers/<server_id>", {"GET": servers.show, "PUT": servers.update,
                                   "DELETE": servers.delete}),
     (f"{C}/servers/<server_id>/action", {"POST": server_actions.action}),
+    (f"{C}/os-volumes_boot", {"GET": volumes_boot.index, "POST": volumes_boot.create}),
+    (f"{C}/os-volumes_boot/detail", {"GET": volumes_boot.detail}),
+    (f"{C}/os-volumes_boot/<server_id>", {"GET": volumes_boot.show, "PUT": volumes_boot.update,
+                                          "DELETE": volumes_boot.delete}),
     (f"{C}/servers/<server_id>/metadata", {"GET": server_metadata.index,
                                            "POST": server_metadata.create,
                                            "PUT": server_metadata.replace}),
@@ -82,6 +88,8 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
                                              "PUT": server_tags.update,
                                              "DELETE": server_tags.delete}),
     (f"{C}/servers/<server_id>/os-instance-actions", {"GET": instance_actions.index}),
+    (f"{C}/servers/<server_id>/topology", {"GET": server_subresources.topology}),
+    (f"{C}/servers/<server_id>/shares", {"GET": server_subresources.shares}),
     (f"{C}/os-migrations", {"GET": migrations.index}),
     (f"{C}/servers/<server_id>/os-instance-actions/<request_id>",
      {"GET": instance_actions.show}),

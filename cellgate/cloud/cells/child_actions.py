@@ -106,8 +106,13 @@ class ChildActionMethods:
         request_id = payload.get("request_id")
         start = time.time()
         tried: list[str] = []
+        if "availability_zone" in payload:  # 2.77/2.91: a new zone (None: unpinned)
+            instance.requested_availability_zone = payload["availability_zone"]
         while True:
-            host = self.scheduler.pick(self.schedulable(self.hosts()), instance.flavor,
+            hosts = self.schedulable(self.hosts())
+            if payload.get("host"):  # 2.91: that host or none
+                hosts = [h for h in hosts if h["host"] == payload["host"]]
+            host = self.scheduler.pick(hosts, instance.flavor,
                                        instance.requested_availability_zone, exclude=tried)
             if host is None:
                 self._event(instance, request_id, "schedule_instances", start, "Error", None,

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from cellgate.cloud import exceptions as exc
+from cellgate.cloud.compute import boot_options
 from cellgate.cloud.context import RequestContext
 from cellgate.cloud.objects.instance import Instance
 
@@ -20,7 +21,11 @@ Record = dict[str, Any]
 # Fields a rebuild may change, as the request names them -> instance field.
 REBUILD_FIELDS = {"name": "name", "metadata": "metadata", "accessIPv4": "access_ipv4",
                   "accessIPv6": "access_ipv6", "description": "description",
-                  "key_name": "key_name", "user_data": "user_data"}
+                  "key_name": "key_name", "user_data": "user_data",
+                  "trusted_image_certificates": "trusted_certs", "hostname": "hostname"}
+
+# "No availability zone given" for unshelve (None there means: unpin).
+UNCHANGED = object()
 
 # Nova's fake driver's console log; ``length`` keeps its last lines as Nova's _tail_log.
 CONSOLE_OUTPUT = "FAKE CONSOLE OUTPUT\nANOTHER\nLAST LINE"
@@ -123,6 +128,7 @@ class ServerActionMethods:
         image = self.images.get(image_ref)
         fields = {REBUILD_FIELDS[key]: value for key, value in changes.items()}
         fields["image_ref"] = image["id"]
+        fields["image_properties"] = boot_options.image_properties(image)
         self._act(ctx, instance, "rebuild", "rebuilding", "rebuild_instance",
                   {"image_ref": image["id"]}, fields=fields)
         for key, value in fields.items():
@@ -142,10 +148,37 @@ class ServerActionMethods:
         self._simple(ctx, uuid, "shelveOffload", {"shelved"}, "shelving_offloading",
                      "shelve_offload_instance")
 
-    def unshelve_server(self, ctx: RequestContext, uuid: str) -> None:
-        """SHELVED or SHELVED_OFFLOADED -> ACTIVE (scheduled again when offloaded)."""
-        self._simple(ctx, uuid, "unshelve", {"shelved", "shelved_offloaded"}, "unshelving",
-                     "unshelve_instance")
+    def unshelve_server(self, ctx: RequestContext, uuid: str, zone: Any = UNCHANGED,
+                        host: str | None = None) -> None:
+        """SHELVED or SHELVED_OFFLOADED -> ACTIVE (scheduled again when offloaded).
+
+        ``zone`` (2.77; None unpins, 2.91) and ``host`` (2.91) steer the new schedule, so
+        they need an offloaded server (else UnshelveInvalidState, 409); an unknown zone, or a
+        host that is not in the server's cell, is Invalid (400), a host outside the zone
+        HostNotInZone (409), as Nova's."""
+        instance = self._instance(ctx, uuid)
+        self._check_lock(ctx, instance)
+        self._check_state(instance, "unshelve", {"shelved", "shelved_offloaded"}, {None})
+        if zone is UNCHANGED and not host:
+            self._act(ctx, instance, "unshelve", "unshelving", "unshelve_instance", {})
+            return
+        if instance.vm_state != "shelved_offloaded":
+            raise exc.UnshelveInvalidState(instance_uuid=uuid, state=instance.status)
+        hosts = self.store.capacity.hosts()
+        if zone not in (UNCHANGED, None) and zone not in {h.get("availability_zone")
+                                                          for h in hosts}:
+            raise exc.Invalid("The requested availability zone is not available")
+        zone = instance.requested_availability_zone if zone is UNCHANGED else zone
+        if host:  # looked up in the server's cell, as Nova's context is targeted there
+            found = next((h for h in hosts if h["host"] == host
+                          and h.get("cell_name") in (None, instance.cell_name)), None)
+            if found is None:
+                raise exc.Invalid(f"Compute host {host} could not be found.")
+            if zone is not None and found.get("availability_zone") != zone:
+                raise exc.HostNotInZone(host=host, availability_zone=zone)
+        self._act(ctx, instance, "unshelve", "unshelving", "unshelve_instance",
+                  {"availability_zone": zone, "host": host},
+                  fields={"requested_availability_zone": zone})
 
     # -- console ----------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from typing import Any
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.api import ApiCellService
 from cellgate.cloud.compute import down_cells
+from cellgate.cloud.compute import boot_options
 from cellgate.cloud.compute.actions import ServerActionMethods, refuse_if_locked
 from cellgate.cloud.compute.diagnostics import DriverViewMethods
 from cellgate.cloud.compute.flavors import FlavorMethods
@@ -24,8 +25,10 @@ from cellgate.cloud.compute.hosts import HostMethods
 from cellgate.cloud.compute.keypairs import KeypairMethods
 from cellgate.cloud.compute.migrations import MigrationMethods
 from cellgate.cloud.compute.query import (
+    EXACT_FILTERS,
     REGEX_FILTERS,
     STATUS_VM_STATES,
+    exact_matcher,
     field_matcher,
     ip_matcher,
     name_matcher,
@@ -162,7 +165,11 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                       tags: Sequence[str] | None = None,
                       auto_disk_config: bool = False,
                       security_groups: Sequence[str] | None = None,
-                      cell_hints: dict[str, Any] | None = None) -> tuple[Record, str]:
+                      cell_hints: dict[str, Any] | None = None,
+                      trusted_certs: Sequence[str] | None = None,
+                      scheduler_hints: dict[str, Any] | None = None,
+                      hostname: str | None = None, requested_host: str | None = None,
+                      requested_node: str | None = None) -> tuple[Record, str]:
         """Accept a boot request and cast the build to a cell; returns (record, admin_pass).
 
         The record is answered before the build runs (status BUILD). Unknown image ->
@@ -179,6 +186,9 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         effective rules of ``security_groups`` (names or ids; unknown -> Invalid).
         ``cell_hints`` (``target_cell``, ``different_cell``) steer the cell scheduler for
         admins only; other callers' hints are ignored, as cells v1's filters ignored them.
+        ``trusted_certs`` and ``scheduler_hints`` are stored (see boot_options), ``hostname``
+        replaces the one made from the name, and ``requested_host``/``requested_node``
+        (2.74, admin-only at the HTTP layer) pick the host as a forced host does.
         """
         image = self.images.get(image_ref)
         flavor = self.get_flavor(ctx, str(flavor_ref))
@@ -187,6 +197,9 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         metadata = {str(k): str(v) for k, v in (metadata or {}).items()}
         _check_metadata_quota(metadata, self.metadata_limit(ctx))
         zone, forced_host = self._zone(ctx, availability_zone)
+        forced_host = boot_options.requested_destination(
+            self.store.capacity.hosts(), requested_host, requested_node) or forced_host
+        boot_options.check_hostname(hostname, int(max_count or min_count))
         count = _server_count(int(min_count), int(max_count or min_count))
         count = self.servers_allowed(ctx, flavor, int(min_count), count)
         admin_pass = secrets.token_urlsafe(9)
@@ -208,8 +221,11 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                 reservation_id=reservation_id, launch_index=index,
                 user_data=user_data, config_drive="True" if config_drive else "",
                 tags=sorted(set(tags or ())), auto_disk_config=bool(auto_disk_config),
-                hostname=_hostname(display), security_groups=groups,
-                security_rules=rules).bind(self.router)
+                hostname=hostname or _hostname(display), security_groups=groups,
+                security_rules=rules,
+                trusted_certs=list(trusted_certs) if trusted_certs else None,
+                scheduler_hints=boot_options.stored_hints(scheduler_hints),
+                image_properties=boot_options.image_properties(image)).bind(self.router)
             self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
                                      action="create", user_id=ctx.user_id,
                                      project_id=ctx.project_id)
@@ -231,8 +247,9 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         ``filters`` keys: name (regex, search anywhere), ip (regex from the start of a fixed
         IPv4 address; ip6 likewise), the REGEX_FILTERS fields (regex),
         tags/tags-any/not-tags/not-tags-any, status
-        (Nova status string), flavor (flavor id), image (image id), changes-since (aware
-        datetime; includes deleted servers), all_tenants (admin: every project), project_id (admin),
+        (Nova status string), flavor (flavor id), image (image id), changes-since and
+        changes-before (aware datetimes; include deleted servers), EXACT_FILTERS,
+        all_tenants (admin: every project), project_id (admin),
         host, availability_zone, deleted (admin). ``detail`` is accepted for symmetry: the
         records are always whole, the view decides what to show. Unknown sort key or a
         marker that is not found -> Invalid.
@@ -249,6 +266,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
             matchers.append(ip_matcher(str(filters["ip6"]), version=6))
         matchers += [field_matcher(name, str(filters[name]))
                      for name in REGEX_FILTERS if name in filters]
+        matchers += [exact_matcher(name, filters[name])
+                     for name in EXACT_FILTERS if name in filters]
         if ctx.is_admin:
             if "project_id" in filters or "tenant_id" in filters:
                 query["project_id"] = filters.get("project_id", filters.get("tenant_id"))
@@ -263,6 +282,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         if filters.get("changes-since") or filters.get("changes_since"):
             query["changes_since"] = parse_changes_since(
                 filters.get("changes-since") or filters.get("changes_since"))
+        if filters.get("changes-before"):  # 2.66
+            query["changes_before"] = parse_changes_since(filters["changes-before"])
         if filters.get("availability_zone"):
             query["availability_zone"] = filters["availability_zone"]
         if filters.get("flavor"):
@@ -296,13 +317,16 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                                 self.router.down_cells(), ctx)
 
     def update_server(self, ctx: RequestContext, uuid: str, *, name: str | None = None,
-                      description: str | None = None) -> Record:
-        """Rename / re-describe a server (sent down to its cell); returns the record."""
+                      description: str | None = None, hostname: str | None = None) -> Record:
+        """Rename / re-describe a server, or set its hostname (2.90; sent down to its cell);
+        returns the record."""
         instance = self._instance(ctx, uuid)
         if name is not None:
             instance.name = name
         if description is not None:
             instance.description = description
+        if hostname is not None:
+            instance.hostname = hostname
         instance.save()
         return instance.to_record()
 

@@ -127,8 +127,14 @@ class MigrationMethods:
                         limit: int | None = None, **filters: Any) -> list[Record]:
         """Migration records, newest first (admin-only at the HTTP layer), after the one
         whose uuid is ``marker``; ``filters``: instance_uuid, status, migration_type, host,
-        source_compute."""
-        records = self.store.migrations.list(**filters)
+        source_compute; and user_id, project_id (2.80), changes_since (2.59) and
+        changes_before (2.66, aware datetimes, on the record's last update)."""
+        owner = {k: filters.pop(k) for k in ("user_id", "project_id") if k in filters}
+        since, before = filters.pop("changes_since", None), filters.pop("changes_before", None)
+        records = [r for r in self.store.migrations.list(**filters)
+                   if all(r.get(k) == v for k, v in owner.items())
+                   and (since is None or (r.get("updated_at") or r["created_at"]) >= since)
+                   and (before is None or (r.get("updated_at") or r["created_at"]) <= before)]
         try:
             return page(records, marker=marker, limit=limit)
         except exc.Invalid:

@@ -55,7 +55,22 @@ REGEX_FILTERS = {
     "display_name": "name", "access_ip_v4": "access_ipv4", "access_ip_v6": "access_ipv6",
     "config_drive": "config_drive", "kernel_id": "kernel_id", "ramdisk_id": "ramdisk_id",
     "root_device_name": "root_device_name", "launch_index": "launch_index",
+    "power_state": "power_state", "progress": "progress", "launched_at": "launched_at",
+    "terminated_at": "terminated_at", "created_at": "created_at",
 }
+
+# Nova's exact-match list filters (a value or a list of values) -> record field; ``locked``
+# (2.73) is a strict boolean.
+EXACT_FILTERS = {"user_id": "user_id", "vm_state": "vm_state", "task_state": "task_state",
+                 "locked": "locked"}
+
+# What a non-admin may filter on besides the basic set (Nova's _get_server_search_options):
+# 2.66 changes-before, 2.73 locked, 2.83 these, 2.90 hostname.
+MEMBER_FILTERS = (("2.66", ("changes-before",)), ("2.73", ("locked",)),
+                  ("2.83", ("availability_zone", "config_drive", "key_name", "created_at",
+                            "launched_at", "terminated_at", "power_state", "task_state",
+                            "vm_state", "progress", "user_id")),
+                  ("2.90", ("hostname",)))
 
 
 def truthy(value: Any) -> bool:
@@ -125,6 +140,15 @@ def field_matcher(field: str, pattern: str) -> Callable[[dict[str, Any]], bool]:
     matches = regex_matcher(field, pattern)
     name = REGEX_FILTERS[field]
     return lambda record: record.get(name) is not None and matches(str(record[name]))
+
+
+def exact_matcher(field: str, wanted: Any) -> Callable[[dict[str, Any]], bool]:
+    """An exact filter on one record field (``EXACT_FILTERS``): any of ``wanted``."""
+    name = EXACT_FILTERS[field]
+    values = {str(v) for v in (wanted if isinstance(wanted, (list, tuple)) else [wanted])}
+    if field == "locked":
+        return lambda record: bool(record.get(name)) == (values == {"True"})
+    return lambda record: str(record.get(name)) in values
 
 
 def tags_matcher(filters: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | None:

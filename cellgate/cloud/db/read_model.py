@@ -192,6 +192,7 @@ class InstanceReadModel:
     @staticmethod
     def query_statement(*, project_id: str | None = None, include_deleted: bool = False,
                         changes_since: float | None = None, host: str | None = None,
+                        changes_before: float | None = None,
                         availability_zone: str | None = None, flavor_id: str | None = None,
                         image_ref: str | None = None, vm_states: Iterable[str] | None = None,
                         only_deleted: bool = False) -> Any:
@@ -202,10 +203,12 @@ class InstanceReadModel:
             query = query.where(c.project_id == project_id)
         if only_deleted:
             query = query.where(c.deleted.is_(True))
-        elif not include_deleted and changes_since is None:
+        elif not include_deleted and changes_since is None and changes_before is None:
             query = query.where(c.deleted.is_(False))
         if changes_since is not None:
             query = query.where(c.updated_ts >= changes_since)
+        if changes_before is not None:
+            query = query.where(c.updated_ts <= changes_before)
         if host is not None:
             query = query.where(c.host == host)
         if availability_zone is not None:

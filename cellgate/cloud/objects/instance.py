@@ -45,7 +45,8 @@ CHILD_OWNED = frozenset({"vm_state", "task_state", "power_state", "host", "node"
 # overwrites them (it may have been sent before the cell applied the user's latest change).
 TOP_OWNED = frozenset({"name", "description", "metadata", "key_name", "access_ipv4",
                        "access_ipv6", "locked", "locked_by", "locked_reason",
-                       "tags", "security_groups", "security_rules", "user_data"})
+                       "tags", "security_groups", "security_rules", "user_data", "hostname",
+                       "trusted_certs", "image_properties"})
 
 
 def nova_status(vm_state: str | None, task_state: str | None) -> str:
@@ -66,10 +67,13 @@ class Instance(VersionedObject):
     ``key_name``, resolved at the top at boot; missing in 1.0 data, read as None); 1.2 adds
     ``owner_gen`` (the ownership generation of a cross-cell move, 0 in older data); 1.3 adds
     ``security_rules`` (``{revision, rules}``: the effective rules of ``security_groups``,
-    resolved at the top at boot and on every change; missing in older data, read as None)."""
+    resolved at the top at boot and on every change; missing in older data, read as None);
+    1.4 adds ``trusted_certs`` (2.63), ``scheduler_hints`` (as Nova's request spec keeps
+    them: each value a list of strings) and ``image_properties`` (the image's standard
+    properties at build or rebuild, 2.98)."""
 
     OBJ_NAME = "Instance"
-    VERSION = "1.3"
+    VERSION = "1.4"
     FIELDS: ClassVar[dict[str, Field]] = {
         "uuid": Field(),
         "name": Field(),
@@ -117,6 +121,9 @@ class Instance(VersionedObject):
         "ramdisk_id": Field(""),
         "root_device_name": Field("/dev/vda"),
         "tags": Field(factory=list),
+        "trusted_certs": Field(),
+        "scheduler_hints": Field(factory=dict),
+        "image_properties": Field(factory=dict),
         # an unfinished resize or cold migration: {uuid, source_host, dest_host, old_flavor,
         # new_flavor, migration_type}; None when none is in progress
         "migration": Field(),

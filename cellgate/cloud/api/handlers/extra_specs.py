@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Response
 
-from cellgate.cloud.api import policy
+from cellgate.cloud.api import extra_spec_validators, policy
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import flavors as schemas
 from cellgate.cloud.api.validation import invalid_input, validate
 
 
-def _as_strings(specs: dict) -> dict[str, str]:
+def _as_strings(req: ApiRequest, specs: dict) -> dict[str, str]:
+    """The specs as stored (strings); from 2.86 each known one checked as Nova does."""
     out = {}
     for key, value in specs.items():
         if isinstance(value, bool):
@@ -19,6 +20,8 @@ def _as_strings(specs: dict) -> dict[str, str]:
         out[key] = value if isinstance(value, str) else str(value)
         if len(out[key]) > 255:
             raise invalid_input(key, value, f"'{value}' is too long")
+        if req.version is not None and req.version >= "2.86":
+            extra_spec_validators.validate(key, out[key])
     return out
 
 
@@ -34,7 +37,7 @@ def create(req: ApiRequest, flavor_id: str) -> Response:
     body = req.json_body()
     validate(schemas.EXTRA_SPECS_CREATE, body)
     specs = req.deps.compute_api.update_extra_specs(
-        req.context, flavor_id, _as_strings(body["extra_specs"]))
+        req.context, flavor_id, _as_strings(req, body["extra_specs"]))
     return json_response({"extra_specs": specs})
 
 
@@ -50,7 +53,7 @@ def update(req: ApiRequest, flavor_id: str, key: str) -> Response:
     validate(schemas.EXTRA_SPEC_UPDATE, body)
     if key not in body:
         raise HTTPError(400, "Request body and URI mismatch")
-    specs = req.deps.compute_api.update_extra_specs(req.context, flavor_id, _as_strings(body))
+    specs = req.deps.compute_api.update_extra_specs(req.context, flavor_id, _as_strings(req, body))
     return json_response({key: specs.get(key, body[key])})
 
 

@@ -7,30 +7,45 @@ from werkzeug.wrappers import Response
 from cellgate.cloud.api import policy
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.handlers import params
+from cellgate.cloud.api.microversion import for_version
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import flavors as schemas
 from cellgate.cloud.api.schemas.types import to_bool
 from cellgate.cloud.api.validation import validate
 from cellgate.cloud.api.views import flavors as views
 from cellgate.cloud.api.views.common import next_link
+from cellgate.cloud.compute.query import name_matcher
 
 _SORT_KEYS = ("created_at", "description", "disabled", "ephemeral_gb", "flavorid", "id",
               "is_public", "memory_mb", "name", "root_gb", "rxtx_factor", "swap",
               "updated_at", "vcpu_weight", "vcpus", "ram", "disk")
 
 
+_QUERY = ("limit", "marker", "is_public", "minRam", "minDisk", "sort_key", "sort_dir")
+
+
 def _list(req: ApiRequest) -> list[dict]:
+    if req.version >= "2.75":  # strict from 2.75; 2.102 adds name
+        params.only(req, *_QUERY, *(("name",) if req.version >= "2.102" else ()))
     limit, marker = params.limit_and_marker(req)
     sort_key = req.query_one("sort_key") or "flavorid"
-    if sort_key not in _SORT_KEYS:
+    keys = _SORT_KEYS if req.version < "2.102" else tuple(k for k in _SORT_KEYS
+                                                            if k != "rxtx_factor")
+    if sort_key not in keys:
         raise HTTPError(400, "Invalid input for query parameters sort_key. Value: %s. "
-                             "'%s' is not one of %s" % (sort_key, sort_key, list(_SORT_KEYS)))
-    is_public = req.query_one("is_public")
-    return req.deps.compute_api.list_flavors(
-        req.context, is_public=is_public,
+                             "'%s' is not one of %s" % (sort_key, sort_key, list(keys)))
+    name = req.query_one("name") if req.version >= "2.102" else None
+    by_name = name_matcher(name) if name is not None else None
+    found = req.deps.compute_api.list_flavors(
+        req.context, is_public=req.query_one("is_public"),
         min_ram=params.non_negative_int(req, "minRam", "Invalid minRam filter [%s]"),
         min_disk=params.non_negative_int(req, "minDisk", "Invalid minDisk filter [%s]"),
-        sort_key=sort_key, sort_dir=params.sort_dir(req), limit=limit, marker=marker)
+        sort_key=sort_key, sort_dir=params.sort_dir(req),
+        limit=limit if by_name is None else None, marker=marker)
+    if by_name is None:
+        return found
+    found = [f for f in found if by_name(f["name"])]  # a regex searched anywhere (2.102)
+    return found if limit is None else found[:limit]
 
 
 def _links(req: ApiRequest, items: list[dict], path: str) -> dict:
@@ -67,7 +82,8 @@ def create(req: ApiRequest) -> Response:
     """POST /flavors (admin)."""
     policy.require_admin(req, "os_compute_api:os-flavor-manage:create")
     body = req.json_body()
-    validate(schemas.CREATE_V255 if req.version >= "2.55" else schemas.CREATE, body)
+    validate(for_version(req.version, (("2.102", schemas.CREATE_V2102),
+                                       ("2.55", schemas.CREATE_V255)), schemas.CREATE), body)
     spec = body["flavor"]
     flavor_id = spec.get("id")
     flavor = req.deps.compute_api.create_flavor(

@@ -14,6 +14,7 @@ from cellgate.cloud.api.handlers import params
 from cellgate.cloud.api.request import ApiRequest, json_response
 from cellgate.cloud.api.views import hosts as views
 from cellgate.cloud.api.views.common import next_link
+from cellgate.cloud.api.views.servers import instance_name
 
 
 def _records(req: ApiRequest) -> list[dict]:
@@ -65,11 +66,13 @@ def _with_servers(req: ApiRequest, records: list[dict], items: list[dict]) -> No
         node = server.get("node") or server.get("host")
         if node:
             by_node.setdefault(node, []).append({"uuid": server["uuid"],
-                                                 "name": server["name"]})
+                                                 "name": instance_name(server["uuid"])})
     for record, item in zip(records, items, strict=True):
         found = by_node.get(record["hypervisor_hostname"]) or by_node.get(record["host"])
         if found:
             item["servers"] = found
+        elif req.version >= "2.75":  # from 2.75 an empty list rather than no key
+            item["servers"] = []
 
 
 def index(req: ApiRequest) -> Response:

@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.handlers import params
+from cellgate.cloud.api.handlers.list_query import check_since_before
 from cellgate.cloud.api.request import ApiRequest, json_response
 from cellgate.cloud.api.views import hosts as views
 from cellgate.cloud.api.views.common import next_link
@@ -18,17 +19,26 @@ def _check(server_id: str) -> None:
 
 def index(req: ApiRequest, server_id: str) -> Response:
     """GET /servers/{id}/os-instance-actions; from 2.58 paged by limit/marker (with a `links`
-    next link on a full page) and filtered by changes-since (the action's updated_at)."""
+    next link on a full page) and filtered by changes-since (the action's updated_at), from
+    2.66 by changes-before too."""
     _check(server_id)
     paged = req.version >= "2.58"
+    with_before = req.version >= "2.66"
     if paged:
-        params.only(req, "limit", "marker", "changes-since")
+        params.only(req, "limit", "marker", "changes-since",
+                    *(("changes-before",) if with_before else ()))
     limit, marker = params.limit_and_marker(req) if paged else (None, None)
     since = params.timestamp(req, "changes-since") if paged else None
+    before = params.timestamp(req, "changes-before") if with_before else None
+    if before is not None:
+        check_since_before(since, before)
     actions = req.deps.compute_api.list_instance_actions(req.context, server_id)
     if since is not None:
         actions = [a for a in actions
                    if (a.get("updated_at") or a.get("start_time")) >= since]
+    if before is not None:  # 2.66
+        actions = [a for a in actions
+                   if (a.get("updated_at") or a.get("start_time")) <= before]
     if marker is not None:
         ids = [a["request_id"] for a in actions]
         if marker not in ids:

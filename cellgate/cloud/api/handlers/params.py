@@ -109,6 +109,18 @@ def boolean(req: ApiRequest, name: str) -> bool | None:
                          "Unrecognized value '%s'" % (name, raw, raw))
 
 
+def strict_bool(raw: str) -> bool:
+    """oslo's ``bool_from_string(raw, strict=True)`` (Nova's 2.73 ``locked`` filter): 400
+    with its message for any other value."""
+    low = raw.strip().lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise HTTPError(400, "Unrecognized value '%s', acceptable values are: '0', '1', 'f', "
+                         "'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'" % raw)
+
+
 def only(req: ApiRequest, *names: str) -> None:
     """Refuse query parameters other than `names`, as Nova's strict query schemas do (for
     example os-hypervisors from 2.53, os-instance-actions from 2.58)."""

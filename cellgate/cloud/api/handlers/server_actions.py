@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api.errors import HTTPError
 from cellgate.cloud.api.handlers import security_groups
-from cellgate.cloud.api.handlers.servers import server_or_404
+from cellgate.cloud.api.handlers.servers import server_or_404, services_for_view
 from cellgate.cloud.api.microversion import for_version
 from cellgate.cloud.api.policy import require_admin
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
@@ -17,6 +17,7 @@ from cellgate.cloud.api.schemas import server_actions as action_schemas
 from cellgate.cloud.api.schemas import servers as schemas
 from cellgate.cloud.api.validation import validate
 from cellgate.cloud.api.views import servers as views
+from cellgate.cloud.compute.actions import REBUILD_FIELDS, UNCHANGED
 
 
 def _reboot(req: ApiRequest, server_id: str, body: dict) -> None:
@@ -64,7 +65,10 @@ def _resume(req: ApiRequest, server_id: str, body: dict) -> None:
 
 
 def _rebuild_schema(req: ApiRequest):
-    return for_version(req.version, (("2.57", action_schemas.REBUILD_V257),
+    return for_version(req.version, (("2.94", action_schemas.REBUILD_V294),
+                                     ("2.90", action_schemas.REBUILD_V290),
+                                     ("2.63", action_schemas.REBUILD_V263),
+                                     ("2.57", action_schemas.REBUILD_V257),
                                      ("2.54", action_schemas.REBUILD_V254),
                                      ("2.19", action_schemas.REBUILD_V219)),
                        action_schemas.REBUILD)
@@ -73,9 +77,7 @@ def _rebuild_schema(req: ApiRequest):
 def _rebuild(req: ApiRequest, server_id: str, body: dict) -> Response:
     validate(_rebuild_schema(req), body)
     rebuild = body["rebuild"]
-    changes = {k: v for k, v in rebuild.items() if k in ("name", "metadata", "accessIPv4",
-                                                          "accessIPv6", "description",
-                                                          "key_name", "user_data")}
+    changes = {k: v for k, v in rebuild.items() if k in REBUILD_FIELDS}
     if "metadata" in changes:
         changes["metadata"] = {str(k): str(v) for k, v in changes["metadata"].items()}
     try:
@@ -84,7 +86,8 @@ def _rebuild(req: ApiRequest, server_id: str, body: dict) -> Response:
     except exc.ImageNotFound:
         raise HTTPError(400, "Cannot find image for rebuild") from None
     server = views.show(record, req.base_url, req.version, req.context.is_admin,
-                        extended=req.version >= "2.75")
+                        extended=req.version >= "2.75", services=services_for_view(req))
+    server.pop("OS-EXT-SRV-ATTR:user_data", None)  # Nova's rebuild shows it as user_data
     if req.version >= "2.54":
         server["key_name"] = record.get("key_name")
     if req.version >= "2.57":
@@ -103,7 +106,17 @@ def _shelve_offload(req: ApiRequest, server_id: str, body: dict) -> None:
 
 
 def _unshelve(req: ApiRequest, server_id: str, body: dict) -> None:
-    req.deps.compute_api.unshelve_server(req.context, server_id)
+    """2.77: to an availability zone; 2.91: to a host (admin) or unpinned (zone null)."""
+    zone, host = UNCHANGED, None
+    if req.version >= "2.77":
+        validate(action_schemas.UNSHELVE_V291 if req.version >= "2.91"
+                 else action_schemas.UNSHELVE_V277, body)
+        spec = body["unshelve"] or {}
+        zone = spec.get("availability_zone", UNCHANGED)
+        host = spec.get("host") if req.version >= "2.91" else None
+        if host:
+            require_admin(req, "os_compute_api:os-shelve:unshelve_to_host")
+    req.deps.compute_api.unshelve_server(req.context, server_id, zone, host)
 
 
 def _console_output(req: ApiRequest, server_id: str, body: dict) -> Response:

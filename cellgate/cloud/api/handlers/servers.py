@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.api import faults
 from cellgate.cloud.api.errors import HTTPError
-from cellgate.cloud.api.handlers import boot_request, params
+from cellgate.cloud.api.handlers import boot_request, list_query, params
 from cellgate.cloud.api.microversion import for_version
 from cellgate.cloud.api.request import ApiRequest, empty_response, json_response
 from cellgate.cloud.api.schemas import servers as schemas
@@ -16,6 +16,8 @@ from cellgate.cloud.api.validation import validate
 from cellgate.cloud.api.views import servers as views
 from cellgate.cloud.api.views.common import next_link
 from cellgate.cloud.compute.query import (
+    EXACT_FILTERS,
+    MEMBER_FILTERS,
     REGEX_FILTERS,
     TAG_FILTERS,
     VALID_STATUSES,
@@ -30,6 +32,14 @@ _SORT_KEYS = ("access_ip_v4", "access_ip_v6", "auto_disk_config", "availability_
               "updated_at", "user_id", "uuid", "vm_state")
 
 
+# Sort keys Nova's schema accepts and then drops (below 2.75; ``locked`` below 2.73).
+_IGNORED_SORT_KEYS = ("architecture", "cell_name", "cleaned", "default_ephemeral_device",
+                      "default_swap_device", "deleted", "deleted_at", "disable_terminate",
+                      "ephemeral_gb", "ephemeral_key_uuid", "id", "key_data", "launched_on",
+                      "locked", "memory_mb", "os_type", "reservation_id", "root_gb",
+                      "shutdown_terminate", "user_data", "vcpus", "vm_mode")
+
+
 def server_or_404(req: ApiRequest, server_id: str) -> dict:
     """The server record, or 404 with Nova's message (malformed ids included)."""
     if not params.is_uuid(server_id):
@@ -39,22 +49,33 @@ def server_or_404(req: ApiRequest, server_id: str) -> dict:
 
 def _filters(req: ApiRequest) -> dict:
     filters: dict = {}
+    if req.version >= "2.75":  # strict from 2.75: an unknown parameter is 400
+        list_query.check_index_query(req)
     names = ("name", "status", "flavor", "image", "host", "availability_zone", "ip",
              "reservation_id")
     if req.version >= "2.5":
         names += ("ip6",)
     if req.version >= "2.26":
         names += TAG_FILTERS
+    member_names = [n for minimum, more in MEMBER_FILTERS if req.version >= minimum
+                    for n in more]
     if req.context.is_admin:  # Nova lets admins filter on any field of its query schema
-        names += tuple(REGEX_FILTERS)
+        names += tuple(REGEX_FILTERS) + tuple(EXACT_FILTERS)
+        names = tuple(n for n in names if n != "locked" or req.version >= "2.73")
     else:  # ... and checks every regex of it first, for anyone
         for name in REGEX_FILTERS:
             if req.query_one(name) is not None:
                 regex_matcher(name, req.query_one(name))
+        names += tuple(n for n in member_names if n != "changes-before")
     for name in names:
         value = req.query_one(name)
         if value is not None:
             filters[name] = value
+    for name in ("vm_state", "task_state"):  # lists, as Nova's exact filters
+        if name in filters:
+            filters[name] = req.http.args.getlist(name)
+    if "locked" in filters:
+        filters["locked"] = str(params.strict_bool(filters["locked"]))
     status = filters.get("status")
     if status is not None and status.upper() not in VALID_STATUSES and req.version >= "2.38":
         raise HTTPError(400, "Invalid status value")
@@ -64,6 +85,10 @@ def _filters(req: ApiRequest) -> dict:
     since = params.timestamp(req, "changes-since")
     if since is not None:
         filters["changes-since"] = since
+    before = params.timestamp(req, "changes-before") if req.version >= "2.66" else None
+    if before is not None:
+        list_query.check_since_before(since, before)
+        filters["changes-before"] = before
     all_tenants = params.boolean(req, "all_tenants")
     if all_tenants:
         if not req.context.is_admin:
@@ -79,11 +104,17 @@ def _filters(req: ApiRequest) -> dict:
 def _list(req: ApiRequest) -> list[dict]:
     limit, marker = params.limit_and_marker(req)
     sort_keys = req.http.args.getlist("sort_key")
+    sort_dirs = req.http.args.getlist("sort_dir")
+    valid = _SORT_KEYS + (("locked",) if req.version >= "2.73" else ())
+    if req.version < "2.75":  # Nova drops the keys it ignores; from 2.75 they are 400
+        ignored = [k for k in sort_keys if k in _IGNORED_SORT_KEYS and k not in valid]
+        sort_dirs = [d for k, d in zip(sort_keys, sort_dirs, strict=False) if k not in ignored] + \
+            sort_dirs[len(sort_keys):]
+        sort_keys = [k for k in sort_keys if k not in ignored]
     for key in sort_keys:
-        if key not in _SORT_KEYS:
+        if key not in valid:
             raise HTTPError(400, "Invalid input for query parameters sort_key. Value: %s. "
                                  "'%s' is not one of the allowed sort keys" % (key, key))
-    sort_dirs = req.http.args.getlist("sort_dir")
     for value in sort_dirs:
         if value not in ("asc", "desc"):
             raise HTTPError(400, "Invalid input for query parameters sort_dir. Value: %s. "
@@ -116,8 +147,8 @@ def detail(req: ApiRequest) -> Response:
     """GET /servers/detail."""
     items = _list(req)
     view = views.ServerView.for_request(req.base_url, req.version, req.context.is_admin,
-                                        _services(req))
-    body = {"servers": [view.show(r) for r in items]}
+                                        services_for_view(req))
+    body = {"servers": [view.show(r, in_list=True) for r in items]}
     return _page(req, body, items, "/compute/v2.1/servers/detail")
 
 
@@ -126,10 +157,10 @@ def show(req: ApiRequest, server_id: str) -> Response:
     record = server_or_404(req, server_id)
     return json_response({"server": views.show(record, req.base_url, req.version,
                                                req.context.is_admin,
-                                               services=_services(req))})
+                                               services=services_for_view(req))})
 
 
-def _services(req: ApiRequest) -> list[dict]:
+def services_for_view(req: ApiRequest) -> list[dict]:
     """The compute services, when the view shows host_status (admins, 2.16+)."""
     if not req.context.is_admin or req.version < "2.16":
         return []
@@ -137,7 +168,12 @@ def _services(req: ApiRequest) -> list[dict]:
 
 
 def _create_schema(req: ApiRequest):
-    return for_version(req.version, (("2.57", schemas.CREATE_V257),
+    return for_version(req.version, (("2.94", schemas.CREATE_V294),
+                                     ("2.90", schemas.CREATE_V290),
+                                     ("2.74", schemas.CREATE_V274),
+                                     ("2.67", schemas.CREATE_V267),
+                                     ("2.63", schemas.CREATE_V263),
+                                     ("2.57", schemas.CREATE_V257),
                                      ("2.52", schemas.CREATE_V252),
                                      ("2.37", schemas.CREATE_V237),
                                      ("2.19", schemas.CREATE_V219)), schemas.CREATE)
@@ -157,6 +193,7 @@ def create(req: ApiRequest) -> Response:
     max_count = int(spec.get("max_count", min_count))
     if min_count > max_count:
         raise HTTPError(400, "min_count must be <= max_count")
+    _check_requested_destination(req, spec)
     try:
         record, admin_pass = req.deps.compute_api.create_server(
             req.context, name=spec["name"], image_ref=image_ref, flavor_ref=flavor_ref,
@@ -168,7 +205,10 @@ def create(req: ApiRequest) -> Response:
             config_drive=to_bool(spec.get("config_drive", False)), tags=spec.get("tags"),
             auto_disk_config=spec.get("OS-DCF:diskConfig") == "AUTO",
             security_groups=[g["name"] for g in spec.get("security_groups") or () if "name" in g],
-            cell_hints=boot_request.cell_hints(body))
+            cell_hints=boot_request.cell_hints(body,
+            trusted_certs=spec.get("trusted_image_certificates"),
+            scheduler_hints=_hints(body), hostname=spec.get("hostname"),
+            requested_host=spec.get("host"), requested_node=spec.get("hypervisor_hostname"))
     except (exc.ImageNotFound, exc.FlavorNotFound) as error:
         raise faults.translate(error, not_found_status=400)
     if to_bool(spec.get("return_reservation_id", False)):
@@ -181,6 +221,26 @@ def create(req: ApiRequest) -> Response:
     response = json_response(body, status=202)
     response.headers["Location"] = f"{req.base_url}/compute/v2.1/servers/{record['uuid']}"
     return response
+
+
+def _hints(body: dict) -> dict:
+    """The scheduler hints of a boot request (Nova reads os:scheduler_hints first)."""
+    if "os:scheduler_hints" in body:
+        return body["os:scheduler_hints"]
+    return body.get("OS-SCH-HNT:scheduler_hints") or {}
+
+
+def _check_requested_destination(req: ApiRequest, spec: dict) -> None:
+    """2.74 ``host``/``hypervisor_hostname``: admin-only (Nova's requested_destination
+    policy), and not together with a ``zone:host:node`` availability zone."""
+    if not (spec.get("host") or spec.get("hypervisor_hostname")):
+        return
+    if not req.context.is_admin:
+        raise HTTPError(403, "Policy doesn't allow compute:servers:create:"
+                             "requested_destination to be performed.")
+    if (spec.get("availability_zone") or "").partition(":")[2].strip(":"):
+        raise HTTPError(400, "One mechanism with host and/or hypervisor_hostname and another "
+                             "mechanism with zone:host:node are mutually exclusive.")
 
 
 def _check_networks(networks) -> None:
@@ -201,7 +261,9 @@ def _check_networks(networks) -> None:
 def update(req: ApiRequest, server_id: str) -> Response:
     """PUT /servers/{id}: name (and description from 2.19)."""
     body = req.json_body()
-    validate(schemas.UPDATE_V219 if req.version >= "2.19" else schemas.UPDATE, body)
+    validate(for_version(req.version, (("2.94", schemas.UPDATE_V294),
+                                       ("2.90", schemas.UPDATE_V290),
+                                       ("2.19", schemas.UPDATE_V219)), schemas.UPDATE), body)
     server_or_404(req, server_id)
     spec = body["server"]
     kwargs = {}
@@ -209,9 +271,13 @@ def update(req: ApiRequest, server_id: str) -> Response:
         kwargs["name"] = spec["name"]
     if "description" in spec:
         kwargs["description"] = spec["description"]
+    if "hostname" in spec:
+        kwargs["hostname"] = spec["hostname"]
     record = req.deps.compute_api.update_server(req.context, server_id, **kwargs)
     return json_response({"server": views.show(record, req.base_url, req.version,
-                                               req.context.is_admin, extended=False)})
+                                               req.context.is_admin,
+                                               extended=req.version >= "2.75",
+                                               services=services_for_view(req))})
 
 
 def delete(req: ApiRequest, server_id: str) -> Response:

@@ -87,6 +87,9 @@ _extra_spec_update["maxProperties"] = 1
 
 CREATE = compile_schema(_create)
 CREATE_V255 = compile_schema(_create_v255)
+_create_v2102 = copy.deepcopy(_create_v255)  # 2.102: no rxtx_factor
+del _create_v2102["properties"]["flavor"]["properties"]["rxtx_factor"]
+CREATE_V2102 = compile_schema(_create_v2102)
 UPDATE = compile_schema(_update)
 ADD_TENANT_ACCESS = compile_schema(_add_tenant_access)
 REMOVE_TENANT_ACCESS = compile_schema(_remove_tenant_access)

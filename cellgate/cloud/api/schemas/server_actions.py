@@ -45,6 +45,29 @@ del _rebuild_v257["properties"]["rebuild"]["properties"]["personality"]
 _rebuild_v257["properties"]["rebuild"]["properties"]["user_data"] = {
     "type": ["string", "null"], "maxLength": 65535}
 
+_rebuild_v263 = copy.deepcopy(_rebuild_v257)
+_rebuild_v263["properties"]["rebuild"]["properties"]["trusted_image_certificates"] = \
+    types.trusted_certs
+_rebuild_v290 = copy.deepcopy(_rebuild_v263)
+_rebuild_v290["properties"]["rebuild"]["properties"]["hostname"] = types.hostname
+_rebuild_v294 = copy.deepcopy(_rebuild_v290)
+_rebuild_v294["properties"]["rebuild"]["properties"]["hostname"] = types.fqdn
+
+# 2.77: {"unshelve": null} or {"unshelve": {"availability_zone": <name>}}; 2.91 adds a host
+# and a null zone (unpin).
+_unshelve_v277 = _action("unshelve", {
+    "type": ["object", "null"],
+    "properties": {"availability_zone": types.name},
+    "required": ["availability_zone"],
+    "additionalProperties": False,
+})
+_unshelve_v291 = _action("unshelve", {
+    "type": ["object", "null"],
+    "properties": {"availability_zone": {"type": ["string", "null"]},
+                   "host": {"type": "string"}},
+    "additionalProperties": False,
+})
+
 _console_output = _action("os-getConsoleOutput", {
     "type": "object",
     "properties": {"length": {"type": ["integer", "string", "null"], "pattern": "^-?[0-9]+$",
@@ -75,4 +98,9 @@ REBUILD = compile_schema(_rebuild)
 REBUILD_V219 = compile_schema(_rebuild_v219)
 REBUILD_V254 = compile_schema(_rebuild_v254)
 REBUILD_V257 = compile_schema(_rebuild_v257)
+REBUILD_V263 = compile_schema(_rebuild_v263)
+REBUILD_V290 = compile_schema(_rebuild_v290)
+REBUILD_V294 = compile_schema(_rebuild_v294)
+UNSHELVE_V277 = compile_schema(_unshelve_v277)
+UNSHELVE_V291 = compile_schema(_unshelve_v291)
 CONSOLE_OUTPUT = compile_schema(_console_output)

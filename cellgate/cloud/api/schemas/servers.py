@@ -126,6 +126,23 @@ _create_v252["properties"]["server"]["properties"]["tags"] = {
 _create_v257 = copy.deepcopy(_create_v252)
 del _create_v257["properties"]["server"]["properties"]["personality"]
 
+# 2.63 trusted certificates; 2.67 a volume type per block device; 2.74 a requested host and
+# node; 2.90 a hostname, an FQDN from 2.94.
+_create_v263 = copy.deepcopy(_create_v257)
+_create_v263["properties"]["server"]["properties"]["trusted_image_certificates"] = \
+    types.trusted_certs
+_create_v267 = copy.deepcopy(_create_v263)
+_create_v267["properties"]["server"]["properties"]["block_device_mapping_v2"]["items"][
+    "properties"]["volume_type"] = {"type": ["string", "null"], "minLength": 0,
+                                    "maxLength": 255}
+_create_v274 = copy.deepcopy(_create_v267)
+_create_v274["properties"]["server"]["properties"]["host"] = types.fqdn
+_create_v274["properties"]["server"]["properties"]["hypervisor_hostname"] = types.fqdn
+_create_v290 = copy.deepcopy(_create_v274)
+_create_v290["properties"]["server"]["properties"]["hostname"] = types.hostname
+_create_v294 = copy.deepcopy(_create_v290)
+_create_v294["properties"]["server"]["properties"]["hostname"] = types.fqdn
+
 _update = {
     "type": "object",
     "properties": {
@@ -146,6 +163,11 @@ _update = {
 
 _update_v219 = copy.deepcopy(_update)
 _update_v219["properties"]["server"]["properties"]["description"] = types.description
+
+_update_v290 = copy.deepcopy(_update_v219)
+_update_v290["properties"]["server"]["properties"]["hostname"] = types.hostname
+_update_v294 = copy.deepcopy(_update_v290)
+_update_v294["properties"]["server"]["properties"]["hostname"] = types.fqdn
 
 _reboot = {
     "type": "object",
@@ -185,8 +207,15 @@ CREATE_V219 = compile_schema(_create_v219)
 CREATE_V237 = compile_schema(_create_v237)
 CREATE_V252 = compile_schema(_create_v252)
 CREATE_V257 = compile_schema(_create_v257)
+CREATE_V263 = compile_schema(_create_v263)
+CREATE_V267 = compile_schema(_create_v267)
+CREATE_V274 = compile_schema(_create_v274)
+CREATE_V290 = compile_schema(_create_v290)
+CREATE_V294 = compile_schema(_create_v294)
 UPDATE = compile_schema(_update)
 UPDATE_V219 = compile_schema(_update_v219)
+UPDATE_V290 = compile_schema(_update_v290)
+UPDATE_V294 = compile_schema(_update_v294)
 REBOOT = compile_schema(_reboot)
 METADATA = compile_schema(_metadata)
 META_ITEM = compile_schema(_meta_item)

@@ -36,6 +36,13 @@ flavor_param_non_negative = dict(flavor_param_positive, minimum=0)
 MAX_TAG_COUNT = 50
 tag = {"type": "string", "pattern": "^[^,/]*$", "minLength": 1, "maxLength": 60}
 
+# Nova's trusted_certs (2.63), hostname (2.90) and fqdn (2.74 host, 2.94 hostname).
+trusted_certs = {"type": ["array", "null"], "minItems": 1, "maxItems": 50, "uniqueItems": True,
+                 "items": {"type": "string", "minLength": 1}}
+hostname = {"type": "string", "pattern": "^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$",
+            "minLength": 2, "maxLength": 63}
+fqdn = {"type": "string", "pattern": "^[a-zA-Z0-9-._]*$", "minLength": 1, "maxLength": 255}
+
 boolean = {"type": ["boolean", "string"],
            "enum": [True, "True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes",
                     False, "False", "FALSE", "false", "0", "OFF", "Off", "off",

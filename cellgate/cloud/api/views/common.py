@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 COMPUTE_PREFIX = "/compute"
@@ -37,3 +38,10 @@ def microtime(value: datetime | None) -> str | None:
     if value is None:
         return None
     return value.isoformat(timespec="microseconds")[:26]
+
+
+def host_id_of(project_id: str, host: str | None) -> str:
+    """Nova's obfuscated ``hostId``: sha224 of project id and host ("" without a host)."""
+    if not host:
+        return ""
+    return hashlib.sha224((project_id + host).encode("utf-8")).hexdigest()

@@ -25,11 +25,13 @@ def detail(flavor: dict, base_url: str, version: APIVersion) -> dict:
         "vcpus": flavor["vcpus"],
         "links": links(base_url, "flavors", flavor["id"]),
         "OS-FLV-EXT-DATA:ephemeral": flavor.get("ephemeral", 0),
-        "OS-FLV-DISABLED:disabled": False,
-        "swap": flavor.get("swap") or "",
-        "rxtx_factor": flavor.get("rxtx_factor", 1.0),
+        # 2.75: no swap is 0, not ""
+        "swap": flavor.get("swap") or (0 if version >= "2.75" else ""),
         "os-flavor-access:is_public": flavor.get("is_public", True),
     }
+    if version < "2.102":  # 2.102 drops both
+        body["OS-FLV-DISABLED:disabled"] = False
+        body["rxtx_factor"] = flavor.get("rxtx_factor", 1.0)
     if version >= "2.55":
         body["description"] = flavor.get("description")
     if version >= "2.61":

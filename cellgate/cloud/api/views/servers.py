@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from cellgate.cloud.api.microversion import APIVersion
-from cellgate.cloud.api.views.common import isotime, links, microtime
+from cellgate.cloud.api.views.common import host_id_of, isotime, links, microtime
 
 _PROGRESS_STATUSES = frozenset(("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE",
                                 "MIGRATING"))
@@ -49,7 +48,12 @@ class ServerView:
     host_status: bool
     host_statuses: Mapping[str, str] = field(default_factory=dict)
     locked_reason: bool = False
-    server_groups: bool = False
+    trusted_certs: bool = False  # 2.63
+    server_groups: bool = False  # 2.71 (show, update, rebuild: not the detail list)
+    hostname_for_all: bool = False  # 2.90
+    pinned_az: bool = False  # 2.96
+    image_properties: bool = False  # 2.98
+    scheduler_hints: bool = False  # 2.100
 
     @classmethod
     def for_request(cls, base_url: str, version: APIVersion, is_admin: bool,
@@ -60,10 +64,14 @@ class ServerView:
                    description=version >= "2.19", tags=version >= "2.26",
                    embedded_flavor=version >= "2.47", extended_attrs=version >= "2.3",
                    host_status=version >= "2.16", host_statuses=host_statuses(services),
-                   locked_reason=version >= "2.73", server_groups=version >= "2.71")
+                   locked_reason=version >= "2.73", trusted_certs=version >= "2.63",
+                   server_groups=version >= "2.71", hostname_for_all=version >= "2.90",
+                   pinned_az=version >= "2.96", image_properties=version >= "2.98",
+                   scheduler_hints=version >= "2.100")
 
-    def show(self, record: dict, extended: bool = True) -> dict:
-        """GET /servers/{id} and /servers/detail items (extended) or the PUT answer (not)."""
+    def show(self, record: dict, extended: bool = True, in_list: bool = False) -> dict:
+        """GET /servers/{id} and /servers/detail items (``in_list``), extended, or the PUT and
+        rebuild answers below 2.75 (not extended)."""
         if record.get("cell_down"):
             return self.down_cell(record)
         get = record.get
@@ -81,8 +89,10 @@ class ServerView:
             "tenant_id": record["project_id"],
             "user_id": record["user_id"],
             "metadata": dict(metadata) if metadata else {},
-            "hostId": _host_id(record["project_id"], host),
-            "image": _image(get("image_ref"), base_url),
+            "hostId": host_id_of(record["project_id"], host),
+            "image": _image(get("image_ref"), base_url,
+                            (get("image_properties") or {}) if self.image_properties
+                            else None),
             "flavor": _flavor(get("flavor") or {}, base_url, self.embedded_flavor),
             "created": isotime(created),
             "updated": isotime(get("updated_at") or created),
@@ -108,8 +118,19 @@ class ServerView:
             body["description"] = record.get("description")
         if self.tags:
             body["tags"] = list(record.get("tags") or [])
+        if self.trusted_certs:
+            body["trusted_image_certificates"] = (list(record["trusted_certs"])
+                                                  if get("trusted_certs") else None)
+        if self.server_groups and not in_list:
+            body["server_groups"] = list(get("server_groups") or [])
+        if self.hostname_for_all:
+            body["OS-EXT-SRV-ATTR:hostname"] = get("hostname") or _hostname(record["name"])
+        if self.scheduler_hints:
+            body["scheduler_hints"] = dict(get("scheduler_hints") or {})
         if not extended:
             return body
+        if self.pinned_az:
+            body["pinned_availability_zone"] = get("requested_availability_zone")
         body["key_name"] = record.get("key_name")
         groups = _group_names(record)
         if groups:
@@ -125,7 +146,7 @@ class ServerView:
         if self.is_admin:
             body["OS-EXT-SRV-ATTR:host"] = host
             body["OS-EXT-SRV-ATTR:hypervisor_hostname"] = record.get("node")
-            body["OS-EXT-SRV-ATTR:instance_name"] = "instance-%s" % uuid[:8]
+            body["OS-EXT-SRV-ATTR:instance_name"] = instance_name(uuid)
             if self.extended_attrs:
                 body["OS-EXT-SRV-ATTR:reservation_id"] = record.get("reservation_id")
                 body["OS-EXT-SRV-ATTR:launch_index"] = int(record.get("launch_index") or 0)
@@ -184,6 +205,12 @@ def host_statuses(services: Iterable[dict]) -> dict[str, str]:
     return statuses
 
 
+def instance_name(uuid: str) -> str:
+    """The hypervisor's name of a server (``OS-EXT-SRV-ATTR:instance_name``, and what
+    os-hypervisors lists with_servers), not its display name."""
+    return "instance-%s" % uuid[:8]
+
+
 def disk_config(record: dict) -> str:
     """``OS-DCF:diskConfig``: AUTO when the boot asked for it, else MANUAL (Nova's)."""
     return "AUTO" if record.get("auto_disk_config") else "MANUAL"
@@ -196,22 +223,21 @@ def _group_names(record: dict) -> list[str]:
     return names
 
 
-def _host_id(project_id: str, host: str | None) -> str:
-    if not host:
-        return ""
-    return hashlib.sha224((project_id + host).encode("utf-8")).hexdigest()
-
-
 def _hostname(name: str) -> str:
     cleaned = "".join(c if c.isalnum() or c == "-" else "-" for c in name.lower())
     return cleaned.strip("-")[:63] or "server"
 
 
-def _image(image_ref: str | None, base_url: str) -> dict | str:
+def _image(image_ref: str | None, base_url: str, properties: dict | None) -> dict | str:
+    """The image reference; with ``properties`` (2.98: the image's standard properties as
+    they were when the server was built or rebuilt) when that is not None."""
     if not image_ref:
         return ""
-    return {"id": image_ref, "links": [
+    body = {"id": image_ref, "links": [
         {"rel": "bookmark", "href": f"{base_url}/compute/images/{image_ref}"}]}
+    if properties is not None:
+        body["properties"] = dict(properties)
+    return body
 
 
 def _flavor(flavor: dict, base_url: str, embedded: bool) -> dict:

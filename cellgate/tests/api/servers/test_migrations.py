@@ -64,6 +64,24 @@ class MigrationsListTest(base.BaseComputeTest):
         self.assertEqual((admin.user_id, admin.project_id),
                          (migration["user_id"], migration["project_id"]))
 
+    @decorators.requires_microversion("2.80")
+    @decorators.idempotent_id('6833aeae-b107-4625-82bd-314b8b65b26a')
+    def test_user_and_project_filters_from_280(self):
+        admin = self.os_admin
+        self.assertEqual(1, len(self._list("2.80", user_id=admin.user_id)))
+        self.assertEqual(1, len(self._list("2.80", project_id=admin.project_id)))
+        self.assertEqual([], self._list("2.80", user_id=self.os_member.user_id))
+        self.assertRaises(lib_exc.BadRequest, self._list, "2.79", user_id=admin.user_id)
+
+    @decorators.requires_microversion("2.66")
+    @decorators.idempotent_id('dbe4acd5-a82e-40cf-b8b9-70c9e0cb9125')
+    def test_changes_before_from_266(self):
+        self.assertEqual(1, len(self._list("2.66", **{"changes-before": "2100-01-01T00:00:00Z"})))
+        self.assertEqual([], self._list("2.66", **{"changes-before": "2000-01-01T00:00:00Z"}))
+        self.assertRaises(lib_exc.BadRequest, self._list, "2.66",
+                          **{"changes-since": "2100-01-01T00:00:00Z",
+                             "changes-before": "2000-01-01T00:00:00Z"})
+
     @decorators.idempotent_id('dccbd75c-3c93-4bdc-9344-035ef0e7b733')
     def test_list_is_admin_only(self):
         self.assertRaises(lib_exc.Forbidden, self.os_member.migrations_client.list_migrations)

@@ -73,7 +73,7 @@ class MessageTest(testtools.TestCase):
     def test_instance_primitive_versioning(self) -> None:
         instance = Instance(uuid="u1", name="vm", flavor={"id": "1"}, metadata={"k": "v"})
         primitive = instance.obj_to_primitive()
-        self.assertEqual("1.3", primitive["cellgate_object.version"])
+        self.assertEqual("1.4", primitive["cellgate_object.version"])
         # A newer sender adds a field, an older one lacks some: both still read.
         primitive["cellgate_object.data"]["shiny_new_field"] = 42
         del primitive["cellgate_object.data"]["metadata"]

@@ -27,9 +27,9 @@ class NegotiateTest(testtools.TestCase):
         self.assertEqual(mv.MIN_API_VERSION, mv.negotiate(Headers()))
 
     def test_latest_is_maximum(self):
-        self.assertEqual(mv.APIVersion(2, 61),
+        self.assertEqual(mv.APIVersion(2, 104),
                          mv.negotiate(Headers({"X-OpenStack-Nova-API-Version": "latest"})))
-        self.assertEqual(mv.APIVersion(2, 61),
+        self.assertEqual(mv.APIVersion(2, 104),
                          mv.negotiate(Headers({"OpenStack-API-Version": "compute latest"})))
 
     def test_new_header_wins_over_legacy(self):
@@ -51,7 +51,7 @@ class NegotiateTest(testtools.TestCase):
         self.assertEqual(mv.MIN_API_VERSION, mv.negotiate(headers))
 
     def test_out_of_range_is_406(self):
-        for text in ("2.0", "2.62", "3.0", "1.1"):
+        for text in ("2.0", "2.105", "3.0", "1.1"):
             error = self.assertRaises(mv.MicroversionError, mv.negotiate,
                                       Headers({"X-OpenStack-Nova-API-Version": text}))
             self.assertEqual(406, error.status, text)

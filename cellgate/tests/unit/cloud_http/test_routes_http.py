@@ -47,7 +47,7 @@ class RoutesTest(testtools.TestCase):
         self.assertIn("description", resp.get_json()["flavors"][0])
         resp = self.env.request("GET", "/compute/v2.1/flavors",
                                 headers={"OpenStack-API-Version": "compute latest"})
-        self.assertEqual("compute 2.61", resp.headers["OpenStack-API-Version"])
+        self.assertEqual("compute 2.104", resp.headers["OpenStack-API-Version"])
         resp = self.env.request("GET", "/compute/v2.1/flavors")
         self.assertEqual("2.1", resp.headers["X-OpenStack-Nova-API-Version"])
         self.assertNotIn("description", resp.get_json()["flavors"][0])
@@ -59,7 +59,7 @@ class RoutesTest(testtools.TestCase):
         self.assertTrue(resp.headers["X-Openstack-Request-Id"].startswith("req-"))
 
     def test_bad_microversions(self):
-        for value, status in (("2.62", 406), ("1.9", 406), ("3.0", 406), ("abc", 400),
+        for value, status in (("2.105", 406), ("1.9", 406), ("3.0", 406), ("abc", 400),
                               ("2.1.1", 400)):
             resp = self.env.request("GET", "/compute/v2.1/flavors", version=value)
             self.assertEqual(status, resp.status_code, value)
@@ -70,12 +70,12 @@ class RoutesTest(testtools.TestCase):
             resp = self.env.request("GET", path, user=None)
             assert_matches_schema(version_schemas.list_versions, resp)
             current = [v for v in resp.get_json()["versions"] if v["status"] == "CURRENT"]
-            self.assertEqual(("2.1", "2.61"), (current[0]["min_version"],
+            self.assertEqual(("2.1", "2.104"), (current[0]["min_version"],
                                                current[0]["version"]))
         for path in ("/compute/v2.1", "/compute/v2.1/"):
             resp = self.env.request("GET", path, user=None)
             assert_matches_schema(version_schemas.get_one_version, resp)
-            self.assertEqual("2.61", resp.get_json()["version"]["version"])
+            self.assertEqual("2.104", resp.get_json()["version"]["version"])
 
     def test_image_discovery(self):
         resp = self.env.request("GET", "/image/", user=None)

@@ -131,7 +131,7 @@ class LiveCheckTest(testtools.TestCase):
         config = load_config(self.path)
         self.assertEqual(("1", "2"), (config.compute.flavor_ref, config.compute.flavor_ref_alt))
         self.assertNotEqual(config.compute.image_ref, config.compute.image_ref_alt)
-        self.assertEqual(("2.1", "2.61"), (config.compute.min_microversion,
+        self.assertEqual(("2.1", "2.104"), (config.compute.min_microversion,
                                            config.compute.max_microversion))
         self.assertEqual(self.cloud.identity_url, config.identity.uri_v3)
 
@@ -158,7 +158,7 @@ class LiveCheckTest(testtools.TestCase):
         code, output = self._check()
         self.assertEqual(0, code, output)
         self.assertIn("ok: admin credentials work", output)
-        self.assertIn("ok: microversions 2.1-2.61 offered", output)
+        self.assertIn("ok: microversions 2.1-2.104 offered", output)
         self.assertIn("all checks passed", output)
         self.assertNotIn("problem:", output)
 
@@ -174,12 +174,12 @@ class LiveCheckTest(testtools.TestCase):
         self.assertIn("ok: [compute] flavor_ref_alt 2", output)
 
     def test_microversion_range_not_offered(self):
-        code, output = self._check(self.text.replace("max_microversion = 2.61",
-                                                     "max_microversion = 2.90"))
+        code, output = self._check(self.text.replace("max_microversion = 2.104",
+                                                     "max_microversion = 2.110"))
         self.assertEqual(1, code)
-        self.assertIn("problem: [compute] microversions 2.1-2.90 are not all offered by the "
-                      "cloud (2.1-2.61); fix: set min_microversion >= 2.1 and "
-                      "max_microversion <= 2.61", output)
+        self.assertIn("problem: [compute] microversions 2.1-2.110 are not all offered by the "
+                      "cloud (2.1-2.104); fix: set min_microversion >= 2.1 and "
+                      "max_microversion <= 2.104", output)
 
     def test_bad_password(self):
         config = load_config(self.path)

@@ -16,8 +16,7 @@ from typing import Any
 
 from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.api import ApiCellService
-from cellgate.cloud.compute import down_cells
-from cellgate.cloud.compute import boot_options
+from cellgate.cloud.compute import boot_options, down_cells
 from cellgate.cloud.compute.actions import ServerActionMethods, refuse_if_locked
 from cellgate.cloud.compute.diagnostics import DriverViewMethods
 from cellgate.cloud.compute.flavors import FlavorMethods

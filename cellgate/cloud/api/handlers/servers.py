@@ -205,7 +205,7 @@ def create(req: ApiRequest) -> Response:
             config_drive=to_bool(spec.get("config_drive", False)), tags=spec.get("tags"),
             auto_disk_config=spec.get("OS-DCF:diskConfig") == "AUTO",
             security_groups=[g["name"] for g in spec.get("security_groups") or () if "name" in g],
-            cell_hints=boot_request.cell_hints(body,
+            cell_hints=boot_request.cell_hints(body),
             trusted_certs=spec.get("trusted_image_certificates"),
             scheduler_hints=_hints(body), hostname=spec.get("hostname"),
             requested_host=spec.get("host"), requested_node=spec.get("hypervisor_hostname"))

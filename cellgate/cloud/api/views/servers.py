@@ -170,7 +170,7 @@ class ServerView:
                 "created": isotime(record.get("created_at")),
                 "links": links(self.base_url, "servers", uuid)}
         if record["cell_down"] == "show":
-            body["image"] = _image(record.get("image_ref"), self.base_url)
+            body["image"] = _image(record.get("image_ref"), self.base_url, None)
             body["flavor"] = _flavor(record.get("flavor") or {}, self.base_url,
                                      self.embedded_flavor)
             body["OS-EXT-AZ:availability_zone"] = (record.get("requested_availability_zone")

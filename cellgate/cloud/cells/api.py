@@ -17,8 +17,15 @@ import threading
 import time
 from typing import Any
 
+from cellgate.cloud.cells.host_filters import HostRequest, passing_hosts
 from cellgate.cloud.cells.router import CellRouter
-from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, CellScheduler, schedulable
+from cellgate.cloud.cells.scheduler import (
+    MAX_ATTEMPTS,
+    NO_VALID_HOST,
+    CellScheduler,
+    schedulable,
+)
+from cellgate.cloud.cells.zones import host_zones
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, TOP_OWNED, Instance
@@ -34,6 +41,9 @@ TASK_MESSAGES = {"deleting": "delete_instance", "rebooting": "reboot_instance",
                  "resuming": "resume_instance", "rebuilding": "rebuild_instance",
                  "shelving": "shelve_instance", "shelving_offloading": "shelve_offload_instance",
                  "unshelving": "unshelve_instance"}
+
+# Messages down that choose a host: they carry the placement (candidate_hosts, host_zones).
+PLACED_METHODS = frozenset({"build_instance", "resize_instance", "unshelve_instance"})
 
 
 class ApiCellService:
@@ -94,36 +104,67 @@ class ApiCellService:
     def build(self, instance: Instance, request_id: str | None, *,
               cell: str | None = None) -> None:
         """Pick a cell for ``instance`` (or use ``cell``), write it to the read model and cast
-        the build, whole flavor included."""
-        instance._data["cell_name"] = cell or self._pick_cell(instance, [])
+        the build, whole flavor included; with no cell holding a host that passes the API
+        cell's filters, the instance ends in ERROR (no cell is sent the build)."""
+        cell = cell or self._pick_cell(instance, [])
+        instance._data["cell_name"] = cell or self.cell_names[0]
         self.store.instances.put(instance.obj_data())
+        if cell is None:
+            self._no_valid_host(instance.obj_to_primitive(), request_id, self.cell_names[0],
+                                NO_VALID_HOST)
+            return
         self._cast_build(instance, request_id, [], 0)
 
-    def _pick_cell(self, instance: Instance, tried_cells: list[str]) -> str:
+    def placement(self, instance: Instance, cell: str,
+                  flavor: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What a message choosing a host in ``cell`` carries: ``host_zones`` (the zone of
+        each of the cell's hosts) and ``candidate_hosts`` (the hosts that pass the API cell's
+        filters), the latter left out when every host passes or a host is forced."""
+        hosts = [h for h in self.store.capacity.hosts() if h.get("cell_name") == cell]
+        aggregates = self.store.aggregates.list()
+        extra: dict[str, Any] = {"host_zones": host_zones(hosts, aggregates)}
+        if not instance.requested_host:
+            passing = passing_hosts(hosts, self._host_request(instance, flavor, aggregates))
+            if len(passing) < len(hosts):
+                extra["candidate_hosts"] = sorted(h["host"] for h in passing)
+        return extra
+
+    @staticmethod
+    def _host_request(instance: Instance, flavor: dict[str, Any] | None,
+                      aggregates: list[dict[str, Any]]) -> HostRequest:
+        return HostRequest(flavor=flavor or instance.flavor, project_id=instance.project_id,
+                           zone=instance.requested_availability_zone, aggregates=aggregates)
+
+    def _pick_cell(self, instance: Instance, tried_cells: list[str]) -> str | None:
+        """The best cell not tried yet among those with a host that passes the API cell's
+        filters (None when there is none); a forced host's cell as it is."""
         if instance.requested_host:  # forced by an admin: that host's cell
             cell = next((h["cell_name"] for h in self.store.capacity.hosts()
                          if h["host"] == instance.requested_host), None)
             if cell is not None:
                 return cell
         hosts = schedulable(self.store.capacity.hosts(), self.store.capacity.services())
-        return self.scheduler.rank(hosts, self.cell_names,
-                                   instance.flavor, instance.requested_availability_zone,
-                                   exclude=tried_cells)[0]
+        hosts = passing_hosts(hosts, self._host_request(instance, None,
+                                                        self.store.aggregates.list()))
+        cells = [c for c in self.cell_names if c not in tried_cells
+                 and any(h.get("cell_name") == c for h in hosts)]
+        if not cells:
+            return None
+        return self.scheduler.rank(hosts, cells, instance.flavor)[0]
 
     def _cast_build(self, instance: Instance, request_id: str | None, tried_cells: list[str],
                     attempts: int) -> None:
-        self.router.cast(instance.cell_name, "build_instance", {
+        self.send(instance, "build_instance", {
             "instance": instance.obj_to_primitive(), "request_id": request_id,
             "tried_cells": list(tried_cells), "attempts": attempts})
 
-    def _reschedule(self, instance: Instance, request_id: str | None, tried_cells: list[str],
-                    attempts: int) -> bool:
-        """Move a failed build to another cell, unless a delete got in first (then False).
+    def _reschedule(self, instance: Instance, cell: str, request_id: str | None,
+                    tried_cells: list[str], attempts: int) -> bool:
+        """Move a failed build to ``cell``, unless a delete got in first (then False).
 
         The move is a compare-and-swap on the read model, so a delete either comes first
         (the move is refused) or sees the new cell and is sent there.
         """
-        cell = self._pick_cell(instance, tried_cells)
         data = instance.obj_data()
 
         def move(top: dict[str, Any]) -> dict[str, Any] | None:
@@ -145,7 +186,11 @@ class ApiCellService:
             "terminated_at": now, "updated_at": now})
 
     def send(self, instance: Instance, method: str, payload: dict[str, Any]) -> None:
-        """Cast an action for ``instance`` to its cell."""
+        """Cast an action for ``instance`` to its cell (one that chooses a host carries the
+        placement, see ``placement``)."""
+        if method in PLACED_METHODS:
+            payload = {**payload, **self.placement(instance, instance.cell_name,
+                                                   payload.get("flavor"))}
         self.router.cast(instance.cell_name, method, {"uuid": instance.uuid, **payload})
 
     def call(self, cell: str, method: str, payload: dict[str, Any]) -> Any:
@@ -198,26 +243,32 @@ class ApiCellService:
             # deleted while building: nothing left to build or bury
             self._mark_deleted(instance.uuid)
             return
-        remaining = [] if instance.requested_host or attempts >= MAX_ATTEMPTS else \
-            [c for c in self.cell_names if c not in tried]
-        if remaining:
+        cell = None if instance.requested_host or attempts >= MAX_ATTEMPTS else \
+            self._pick_cell(instance, tried)
+        if cell is not None:
             LOG.info("rescheduling %s away from %s: %s", instance.uuid, tried,
                      payload["reason"])
-            if not self._reschedule(instance, payload.get("request_id"), tried, attempts):
+            if not self._reschedule(instance, cell, payload.get("request_id"), tried,
+                                    attempts):
                 self._mark_deleted(instance.uuid)
             return
-        action = (self.store.actions.get(instance.uuid, payload["request_id"])
-                  if payload.get("request_id") else None)
+        self._no_valid_host(payload["instance"], payload.get("request_id"), tried[-1],
+                            payload["reason"])
+
+    def _no_valid_host(self, primitive: dict[str, Any], request_id: str | None, cell: str,
+                       reason: str) -> None:
+        """Bury a build no cell can take in ``cell``, in ERROR with ``reason``; when no host
+        ever tried it, Nova's conductor event records the scheduling failure."""
+        uuid = primitive["cellgate_object.data"]["uuid"]
+        action = self.store.actions.get(uuid, request_id) if request_id else None
         if action is not None and not action["events"]:
-            # no host ever tried it: Nova's conductor records the scheduling failure
             now = time.time()
             self.store.actions.add_event(
-                instance_uuid=instance.uuid, request_id=payload["request_id"],
+                instance_uuid=uuid, request_id=request_id,
                 event="conductor_schedule_and_build_instances", start_time=now,
-                finish_time=now, result="Error", host=None, traceback=payload["reason"],
-                details=payload["reason"])
-        self.router.cast(tried[-1], "bury_instance", {"instance": payload["instance"],
-                                                      "reason": payload["reason"]})
+                finish_time=now, result="Error", host=None, traceback=reason,
+                details=reason)
+        self.router.cast(cell, "bury_instance", {"instance": primitive, "reason": reason})
 
     def msg_instance_missing(self, payload: dict[str, Any]) -> None:
         """A cell lacks an instance the top sent work for: a pending delete is done (there

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from cellgate.cloud.cells.scheduler import NO_VALID_HOST
+from cellgate.cloud.cells.scheduler import NO_VALID_HOST, among_candidates, zone_for
 from cellgate.fakes.driver import POWER_SHUTDOWN, SpawnFailed
 
 
@@ -107,8 +107,8 @@ class ChildActionMethods:
         start = time.time()
         tried: list[str] = []
         while True:
-            host = self.scheduler.pick(self.schedulable(self.hosts()), instance.flavor,
-                                       instance.requested_availability_zone, exclude=tried)
+            host = self.scheduler.pick(among_candidates(self.schedulable(self.hosts()), payload),
+                                       instance.flavor, exclude=tried)
             if host is None:
                 self._event(instance, request_id, "schedule_instances", start, "Error", None,
                             NO_VALID_HOST)
@@ -128,5 +128,6 @@ class ChildActionMethods:
         instance.vm_state, instance.task_state, instance.power_state = \
             "active", None, power_state
         instance.host = instance.node = host
+        instance.availability_zone = zone_for(payload, host, instance.availability_zone)
         self._report_up(host)
         instance.save()

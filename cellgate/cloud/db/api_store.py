@@ -1,9 +1,10 @@
 """ApiStore: the API cell database and its stores (flavors, keypairs, quotas, read model,
-actions, capacity)."""
+actions, capacity, aggregates)."""
 
 from __future__ import annotations
 
 from cellgate.cloud.db.actions import ActionStore
+from cellgate.cloud.db.aggregates import AggregateStore
 from cellgate.cloud.db.api_tables import api_metadata
 from cellgate.cloud.db.capacity import CapacityStore
 from cellgate.cloud.db.engine import Database
@@ -26,6 +27,7 @@ class ApiStore:
         self.migrations = MigrationStore(self.db)
         self.keypairs = KeypairStore(self.db)
         self.quotas = QuotaStore(self.db)
+        self.aggregates = AggregateStore(self.db)
 
     def dispose(self) -> None:
         """Close every pooled connection of the API database."""

@@ -46,6 +46,7 @@ class ServerView:
     host_status: bool
     host_statuses: Mapping[str, str] = field(default_factory=dict)
     locked_reason: bool = False
+    pinned_az: bool = False
 
     @classmethod
     def for_request(cls, base_url: str, version: APIVersion, is_admin: bool,
@@ -56,7 +57,7 @@ class ServerView:
                    description=version >= "2.19", tags=version >= "2.26",
                    embedded_flavor=version >= "2.47", extended_attrs=version >= "2.3",
                    host_status=version >= "2.16", host_statuses=host_statuses(services),
-                   locked_reason=version >= "2.73")
+                   locked_reason=version >= "2.73", pinned_az=version >= "2.96")
 
     def show(self, record: dict, extended: bool = True) -> dict:
         """GET /servers/{id} and /servers/detail items (extended) or the PUT answer (not)."""
@@ -111,6 +112,8 @@ class ServerView:
         body["OS-SRV-USG:launched_at"] = microtime(record.get("launched_at"))
         body["OS-SRV-USG:terminated_at"] = microtime(record.get("terminated_at"))
         body["OS-EXT-AZ:availability_zone"] = record.get("availability_zone") or "nova"
+        if self.pinned_az:  # the zone the boot asked for (Nova's request spec), or null
+            body["pinned_availability_zone"] = record.get("requested_availability_zone")
         body["OS-EXT-STS:task_state"] = record.get("task_state")
         body["OS-EXT-STS:vm_state"] = record.get("vm_state")
         body["OS-EXT-STS:power_state"] = int(record.get("power_state") or 0)

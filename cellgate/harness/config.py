@@ -41,7 +41,12 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "keypairs": True,
     "quotas": True,
     "security_groups": False,
-    "aggregates": False,
+    "aggregates": False,            # /os-aggregates
+    "availability_zones": False,    # /os-availability-zone, boots into a zone
+    # Nova's scheduler filters that are not in its default enabled_filters (as Tempest's
+    # scheduler_enabled_filters): the scenarios that need them skip without them
+    "aggregate_instance_extra_specs_filter": False,
+    "aggregate_multitenancy_isolation_filter": False,
     "server_groups": False,
     # server actions, defaulting as Tempest's [compute-feature-enabled] does (lock and
     # rebuild have no Tempest flag: always on there)
@@ -57,6 +62,10 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     # requests, which tests running beside them see (hypervisor status changing between a
     # list and a show); off unless nothing else runs against the cloud at the same time
     "service_updates": False,
+    # tests that put a shared compute host into a zone or a tenant-isolated aggregate: tests
+    # beside them would see the host change (and a server landing on it meanwhile would make
+    # its removal a 409); off unless nothing else runs against the cloud at the same time
+    "zone_updates": False,
 })
 
 _SECTION_KEYS: Mapping[str, frozenset[str]] = types.MappingProxyType({

@@ -26,8 +26,12 @@ class AggregateExtraSpecsTest(base.BaseComputeTest):
         """An aggregate holding ``hosts`` and a flavor selecting it."""
         key, value = f"cg_sel_{uuid.uuid4().hex[:12]}", "yes"
         _helpers.create_aggregate(self, hosts=hosts, metadata={key: value})
-        return self.create_flavor_for_test(
-            extra_specs={f"aggregate_instance_extra_specs:{key}": value})
+        return self._flavor({f"aggregate_instance_extra_specs:{key}": value})
+
+    def _flavor(self, specs):
+        flavor = self.create_flavor_for_test()
+        self.os_admin.flavors_client.set_flavor_extra_spec(flavor["id"], **specs)
+        return flavor
 
     def _hosts_of(self, flavor, count):
         hosts = []
@@ -49,8 +53,7 @@ class AggregateExtraSpecsTest(base.BaseComputeTest):
         key = f"cg_sel_{uuid.uuid4().hex[:12]}"
         _helpers.create_aggregate(self, hosts=_helpers.compute_hosts(self)[:1],
                                   metadata={key: "yes"})
-        flavor = self.create_flavor_for_test(
-            extra_specs={f"aggregate_instance_extra_specs:{key}": "no"})
+        flavor = self._flavor({f"aggregate_instance_extra_specs:{key}": "no"})
         created = self.create_server_for_test(flavorRef=flavor["id"], wait_until=None)
         server = self.wait_for_server_status(created["id"], "ERROR")
         self.assertIn("no valid host", (server.get("fault") or {}).get("message", "").lower())

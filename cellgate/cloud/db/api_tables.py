@@ -181,6 +181,7 @@ aggregates = Table(
     Column("name", String(255), nullable=False, unique=True),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime),
+    sqlite_autoincrement=True,  # ids are never reused (as MySQL's): a stale id is a 404
 )
 
 aggregate_hosts = Table(

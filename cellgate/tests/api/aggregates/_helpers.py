@@ -13,11 +13,16 @@ def unique_name(kind: str = "agg") -> str:
     return _unique_name(kind)
 
 
-def _remove(client, aggregate_id: int) -> None:
+def remove_aggregate(client, aggregate_id: int, name: str) -> None:
+    """Remove the hosts of aggregate ``aggregate_id``, then it, if it is still the one named
+    ``name`` (a cloud may give a deleted aggregate's id to a new one)."""
     try:
-        hosts = client.show_aggregate(aggregate_id)["aggregate"]["hosts"] or []
+        shown = client.show_aggregate(aggregate_id)["aggregate"]
     except lib_exc.NotFound:
         return
+    if shown["name"] != name:
+        return
+    hosts = shown["hosts"] or []
     for host in hosts:
         try:
             client.remove_host(aggregate_id, host=host)
@@ -36,7 +41,7 @@ def create_aggregate(test, hosts=(), metadata=None, **kwargs) -> dict:
     client = test.os_admin.aggregates_client
     kwargs.setdefault("name", unique_name())
     aggregate = client.create_aggregate(**kwargs)["aggregate"]
-    test.addCleanup(_remove, client, aggregate["id"])
+    test.addCleanup(remove_aggregate, client, aggregate["id"], aggregate["name"])
     for host in hosts:
         client.add_host(aggregate["id"], host=host)
     if metadata:

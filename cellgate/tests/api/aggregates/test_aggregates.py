@@ -27,7 +27,7 @@ class AggregatesTest(base.BaseComputeTest):
     def test_create_show_list_delete(self):
         name = _helpers.unique_name()
         created = self.client.create_aggregate(name=name)["aggregate"]
-        self.addCleanup(_helpers._remove, self.client, created["id"])
+        self.addCleanup(_helpers.remove_aggregate, self.client, created["id"], name)
         self.assertEqual(name, created["name"])
         self.assertIsNone(created["availability_zone"])
         self.assertNotIn("hosts", created)  # Nova's create answer has neither

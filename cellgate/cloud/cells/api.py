@@ -146,11 +146,9 @@ class ApiCellService:
         hosts = schedulable(self.store.capacity.hosts(), self.store.capacity.services())
         hosts = passing_hosts(hosts, self._host_request(instance, None,
                                                         self.store.aggregates.list()))
-        cells = [c for c in self.cell_names if c not in tried_cells
-                 and any(h.get("cell_name") == c for h in hosts)]
-        if not cells:
-            return None
-        return self.scheduler.rank(hosts, cells, instance.flavor)[0]
+        cells = [c for c in self.cell_names if any(h.get("cell_name") == c for h in hosts)]
+        ranked = self.scheduler.rank(hosts, cells, instance.flavor, exclude=tried_cells)
+        return ranked[0] if ranked else None
 
     def _cast_build(self, instance: Instance, request_id: str | None, tried_cells: list[str],
                     attempts: int) -> None:

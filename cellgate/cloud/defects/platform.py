@@ -139,7 +139,7 @@ def _builds_first_cell(cloud: Any) -> None:
     scheduler = cloud.deployment.api_cell.scheduler
 
     def make(real):
-        def rank(hosts, cells, flavor, zone, exclude=()):
+        def rank(hosts, cells, flavor, exclude=()):
             # The first cell only, whatever it can take; once it failed, no other cell.
             return [cells[0]] if cells and cells[0] not in set(exclude) else []
         return rank

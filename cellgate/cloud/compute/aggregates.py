@@ -111,8 +111,7 @@ class AggregateMethods:
             aggregate = self.store.aggregates.get(aggregate_id)
         except exc.NotFound:
             raise missing
-        if host not in aggregate["hosts"]:
-            raise missing
+        # as Nova: the zone check comes before the membership check
         zone = aggregate["metadata"].get(ZONE_KEY)
         count = self._instances_on(host) if zone else 0
         if count:

@@ -43,7 +43,12 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "security_groups": False,
     # cellgate's admin driver view (GET /cellgate/v1/servers/{id}/driver); real Nova lacks it
     "driver_view": False,
-    "aggregates": False,
+    "aggregates": False,            # /os-aggregates
+    "availability_zones": False,    # /os-availability-zone, boots into a zone
+    # Nova's scheduler filters that are not in its default enabled_filters (as Tempest's
+    # scheduler_enabled_filters): the scenarios that need them skip without them
+    "aggregate_instance_extra_specs_filter": False,
+    "aggregate_multitenancy_isolation_filter": False,
     "server_groups": False,
     # server actions, defaulting as Tempest's [compute-feature-enabled] does (lock and
     # rebuild have no Tempest flag: always on there)
@@ -68,6 +73,10 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     # the cloud's first cell fails every spawn of a server named `cellgate-reschedule-probe`
     # (a fault plan of the reference cloud's cells-ops topology): reschedule tests need it
     "cell_reschedule_probe": False,
+    # tests that put a shared compute host into a zone or a tenant-isolated aggregate: tests
+    # beside them would see the host change (and a server landing on it meanwhile would make
+    # its removal a 409); off unless nothing else runs against the cloud at the same time
+    "zone_updates": False,
 })
 
 _SECTION_KEYS: Mapping[str, frozenset[str]] = types.MappingProxyType({

@@ -7,6 +7,8 @@ import functools
 from tempest.lib import auth
 from tempest.lib.common import rest_client
 from tempest.lib.services.compute import (
+    aggregates_client,
+    availability_zone_client,
     flavors_client,
     hypervisor_client,
     keypairs_client,
@@ -79,6 +81,16 @@ class Clients:
     def servers_client(self) -> ServersClient:
         """Compute servers (and server actions)."""
         return ServersClient(**self._params("compute"))
+
+    @functools.cached_property
+    def aggregates_client(self) -> aggregates_client.AggregatesClient:
+        """Compute host aggregates (admin)."""
+        return aggregates_client.AggregatesClient(**self._params("compute"))
+
+    @functools.cached_property
+    def availability_zone_client(self) -> availability_zone_client.AvailabilityZoneClient:
+        """Compute availability zones (the summary for all, the detail for admins)."""
+        return availability_zone_client.AvailabilityZoneClient(**self._params("compute"))
 
     @functools.cached_property
     def flavors_client(self) -> flavors_client.FlavorsClient:

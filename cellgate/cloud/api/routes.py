@@ -8,6 +8,8 @@ from collections.abc import Callable
 from werkzeug.routing import Map, Rule
 
 from cellgate.cloud.api.handlers import (
+    aggregates,
+    availability_zones,
     cells,
     extra_specs,
     flavor_access,
@@ -121,6 +123,13 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     (f"{C}/os-hypervisors/statistics", {"GET": hypervisors.statistics}),
     (f"{C}/os-hypervisors/<hypervisor_id>", {"GET": hypervisors.show}),
     (f"{C}/os-hypervisors/<hypervisor_id>/uptime", {"GET": hypervisors.uptime}),
+    # host aggregates and availability zones
+    (f"{C}/os-aggregates", {"GET": aggregates.index, "POST": aggregates.create}),
+    (f"{C}/os-aggregates/<aggregate_id>", {"GET": aggregates.show, "PUT": aggregates.update,
+                                           "DELETE": aggregates.delete}),
+    (f"{C}/os-aggregates/<aggregate_id>/action", {"POST": aggregates.action}),
+    (f"{C}/os-availability-zone", {"GET": availability_zones.index}),
+    (f"{C}/os-availability-zone/detail", {"GET": availability_zones.detail}),
     # cells v1, removed: 410 as Nova
     (f"{C}/os-cells", {"GET": cells.gone, "POST": cells.gone}),
     (f"{C}/os-cells/capacities", {"GET": cells.gone}),

@@ -19,6 +19,7 @@ from typing import Any
 
 from cellgate.cloud.cells.cross_cell import CrossCellMoveMethods
 from cellgate.cloud.cells.health import DOWN, HealthPolicy
+from cellgate.cloud.cells.host_filters import HostRequest, passing_hosts
 from cellgate.cloud.cells.ordering import status_advances
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import (
@@ -29,6 +30,7 @@ from cellgate.cloud.cells.scheduler import (
     schedulable,
 )
 from cellgate.cloud.cells.sync import SyncReport, changed_fields, wanted
+from cellgate.cloud.cells.zones import host_zones
 from cellgate.cloud.db.api_store import ApiStore
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, TOP_OWNED, Instance
@@ -44,6 +46,9 @@ TASK_MESSAGES = {"deleting": "delete_instance", "rebooting": "reboot_instance",
                  "resuming": "resume_instance", "rebuilding": "rebuild_instance",
                  "shelving": "shelve_instance", "shelving_offloading": "shelve_offload_instance",
                  "unshelving": "unshelve_instance"}
+
+# Messages down that choose a host: they carry the placement (candidate_hosts, host_zones).
+PLACED_METHODS = frozenset({"build_instance", "resize_instance", "unshelve_instance"})
 
 
 class ApiCellService(CrossCellMoveMethods):
@@ -110,7 +115,8 @@ class ApiCellService(CrossCellMoveMethods):
               cell: str | None = None) -> None:
         """Pick a cell for ``instance`` (or use ``cell``), write it to the read model and cast
         the build, whole flavor included. When no cell may take it (none up, enabled and
-        with a free slot) it ends in ERROR at the top, in no cell (Nova's cell0)."""
+        with a host that passes the API cell's filters and a free slot) it ends in ERROR at
+        the top, in no cell (Nova's cell0)."""
         instance._data["cell_name"] = cell or self._pick_cell(instance, [])
         if instance.cell_name is None:
             self._bury_at_top(instance, request_id, NO_VALID_HOST)
@@ -144,8 +150,29 @@ class ApiCellService(CrossCellMoveMethods):
                               health=self.health.state(c.last_report_at, now))
                 for c in self.store.cells.list() if c.name in self.cell_names]
 
+    def placement(self, instance: Instance, cell: str,
+                  flavor: dict[str, Any] | None = None) -> dict[str, Any]:
+        """What a message choosing a host in ``cell`` carries: ``host_zones`` (the zone of
+        each of the cell's hosts) and ``candidate_hosts`` (the hosts that pass the API cell's
+        filters), the latter left out when every host passes or a host is forced."""
+        hosts = [h for h in self.store.capacity.hosts() if h.get("cell_name") == cell]
+        aggregates = self.store.aggregates.list()
+        extra: dict[str, Any] = {"host_zones": host_zones(hosts, aggregates)}
+        if not instance.requested_host:
+            passing = passing_hosts(hosts, self._host_request(instance, flavor, aggregates))
+            if len(passing) < len(hosts):
+                extra["candidate_hosts"] = sorted(h["host"] for h in passing)
+        return extra
+
+    @staticmethod
+    def _host_request(instance: Instance, flavor: dict[str, Any] | None,
+                      aggregates: list[dict[str, Any]]) -> HostRequest:
+        return HostRequest(flavor=flavor or instance.flavor, project_id=instance.project_id,
+                           zone=instance.requested_availability_zone, aggregates=aggregates)
+
     def _pick_cell(self, instance: Instance, tried_cells: list[str]) -> str | None:
-        """The best cell for ``instance`` not in ``tried_cells``, or None."""
+        """The best cell not tried yet among those with a host that passes the API cell's
+        filters (None when there is none); a forced host's cell as it is."""
         if instance.requested_host:  # forced by an admin: that host's cell
             cell = next((h["cell_name"] for h in self.store.capacity.hosts()
                          if h["host"] == instance.requested_host), None)
@@ -153,8 +180,9 @@ class ApiCellService(CrossCellMoveMethods):
                 return None if cell in tried_cells else cell
         target, different = self.store.cells.request_spec(instance.uuid)
         hosts = schedulable(self.store.capacity.hosts(), self.store.capacity.services())
+        hosts = passing_hosts(hosts, self._host_request(instance, None,
+                                                        self.store.aggregates.list()))
         ranked = self.scheduler.choose(hosts, self._candidates(), instance.flavor,
-                                       instance.requested_availability_zone,
                                        exclude=[*tried_cells, *different], only=target,
                                        reserve_percent=self.health.reserve_percent)
         return ranked[0] if ranked else None
@@ -178,12 +206,12 @@ class ApiCellService(CrossCellMoveMethods):
 
     def _cast_build(self, instance: Instance, request_id: str | None, tried_cells: list[str],
                     attempts: int) -> None:
-        self.router.cast(instance.cell_name, "build_instance", {
+        self.send(instance, "build_instance", {
             "instance": instance.obj_to_primitive(), "request_id": request_id,
             "tried_cells": list(tried_cells), "attempts": attempts})
 
-    def _reschedule(self, instance: Instance, request_id: str | None, tried_cells: list[str],
-                    attempts: int, cell: str) -> bool:
+    def _reschedule(self, instance: Instance, cell: str, request_id: str | None,
+                    tried_cells: list[str], attempts: int) -> bool:
         """Move a failed build to ``cell``, unless a delete got in first (then False).
 
         The move is a compare-and-swap on the read model, so a delete either comes first
@@ -210,8 +238,9 @@ class ApiCellService(CrossCellMoveMethods):
             "terminated_at": now, "updated_at": now})
 
     def send(self, instance: Instance, method: str, payload: dict[str, Any]) -> None:
-        """Cast an action for ``instance`` to its cell; a delete of an instance in no cell
-        (buried at the top) is done here."""
+        """Cast an action for ``instance`` to its cell (one that chooses a host carries the
+        placement, see ``placement``); a delete of an instance in no cell (buried at the top)
+        is done here."""
         if not instance.cell_name:
             if method == "delete_instance":
                 self._mark_deleted(instance.uuid)
@@ -219,6 +248,9 @@ class ApiCellService(CrossCellMoveMethods):
                 LOG.warning("instance %s is in no cell: %s not done", instance.uuid, method)
                 self.store.instances.swap(instance.uuid, lambda _top: {"task_state": None})
             return
+        if method in PLACED_METHODS:
+            payload = {**payload, **self.placement(instance, instance.cell_name,
+                                                   payload.get("flavor"))}
         self.router.cast(instance.cell_name, method, {"uuid": instance.uuid, **payload})
 
     def call(self, cell: str, method: str, payload: dict[str, Any]) -> Any:
@@ -286,22 +318,27 @@ class ApiCellService(CrossCellMoveMethods):
         if cell is not None:
             LOG.info("rescheduling %s away from %s to %s: %s", instance.uuid, tried, cell,
                      payload["reason"])
-            if not self._reschedule(instance, payload.get("request_id"), tried, attempts,
-                                    cell):
+            if not self._reschedule(instance, cell, payload.get("request_id"), tried,
+                                    attempts):
                 self._mark_deleted(instance.uuid)
             return
-        action = (self.store.actions.get(instance.uuid, payload["request_id"])
-                  if payload.get("request_id") else None)
+        self._no_valid_host(payload["instance"], payload.get("request_id"), tried[-1],
+                            payload["reason"])
+
+    def _no_valid_host(self, primitive: dict[str, Any], request_id: str | None, cell: str,
+                       reason: str) -> None:
+        """Bury a build no cell can take in ``cell``, in ERROR with ``reason``; when no host
+        ever tried it, Nova's conductor event records the scheduling failure."""
+        uuid = primitive["cellgate_object.data"]["uuid"]
+        action = self.store.actions.get(uuid, request_id) if request_id else None
         if action is not None and not action["events"]:
-            # no host ever tried it: Nova's conductor records the scheduling failure
             now = time.time()
             self.store.actions.add_event(
-                instance_uuid=instance.uuid, request_id=payload["request_id"],
+                instance_uuid=uuid, request_id=request_id,
                 event="conductor_schedule_and_build_instances", start_time=now,
-                finish_time=now, result="Error", host=None, traceback=payload["reason"],
-                details=payload["reason"])
-        self.router.cast(tried[-1], "bury_instance", {"instance": payload["instance"],
-                                                      "reason": payload["reason"]})
+                finish_time=now, result="Error", host=None, traceback=reason,
+                details=reason)
+        self.router.cast(cell, "bury_instance", {"instance": primitive, "reason": reason})
 
     def msg_instance_missing(self, payload: dict[str, Any]) -> None:
         """A cell lacks an instance the top sent work for: a pending delete is done (there

@@ -17,7 +17,14 @@ from cellgate.cloud.cells.child_migrations import ChildMigrationMethods
 from cellgate.cloud.cells.child_security import ChildSecurityMethods
 from cellgate.cloud.cells.ordering import ReportSequence
 from cellgate.cloud.cells.router import CellRouter
-from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, NO_VALID_HOST, HostScheduler, schedulable
+from cellgate.cloud.cells.scheduler import (
+    MAX_ATTEMPTS,
+    NO_VALID_HOST,
+    HostScheduler,
+    among_candidates,
+    schedulable,
+    zone_for,
+)
 from cellgate.cloud.db.cell_store import CellStore, stable_uuid
 from cellgate.cloud.objects.base import utcnow
 from cellgate.cloud.objects.instance import CHILD_OWNED, Instance
@@ -149,10 +156,10 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods, ChildCrossCell
             hosts = self.hosts()
             if instance.requested_host:  # forced by an admin: that host or none
                 hosts = [h for h in hosts if h["host"] == instance.requested_host]
-            else:  # as Nova's ComputeFilter: no disabled or forced-down compute service
-                hosts = self.schedulable(hosts)
-            host = self.scheduler.pick(hosts, instance.flavor,
-                                       instance.requested_availability_zone, exclude=tried)
+            else:  # as Nova's ComputeFilter: no disabled or forced-down compute service;
+                # and only the hosts that passed the API cell's filters
+                hosts = among_candidates(self.schedulable(hosts), payload)
+            host = self.scheduler.pick(hosts, instance.flavor, exclude=tried)
             if host is None:
                 break
             tried.append(host)
@@ -175,7 +182,8 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods, ChildCrossCell
             instance.vm_state, instance.task_state, instance.power_state = \
                 "active", None, power_state
             instance.host = instance.node = host
-            instance.availability_zone = driver.profile.availability_zone
+            instance.availability_zone = zone_for(payload, host,
+                                                  driver.profile.availability_zone)
             instance.launched_at = now
             instance.addresses = fake_addresses(instance)
             # Event and usage go up before the state, so whoever sees ACTIVE sees them too.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from cellgate.cloud.cells.scheduler import NO_VALID_HOST
+from cellgate.cloud.cells.scheduler import NO_VALID_HOST, among_candidates, zone_for
 from cellgate.fakes.driver import POWER_SHUTDOWN, SpawnFailed
 
 
@@ -109,11 +109,10 @@ class ChildActionMethods:
         if "availability_zone" in payload:  # 2.77/2.91: a new zone (None: unpinned)
             instance.requested_availability_zone = payload["availability_zone"]
         while True:
-            hosts = self.schedulable(self.hosts())
+            hosts = among_candidates(self.schedulable(self.hosts()), payload)
             if payload.get("host"):  # 2.91: that host or none
                 hosts = [h for h in hosts if h["host"] == payload["host"]]
-            host = self.scheduler.pick(hosts, instance.flavor,
-                                       instance.requested_availability_zone, exclude=tried)
+            host = self.scheduler.pick(hosts, instance.flavor, exclude=tried)
             if host is None:
                 self._event(instance, request_id, "schedule_instances", start, "Error", None,
                             NO_VALID_HOST)
@@ -134,5 +133,6 @@ class ChildActionMethods:
         instance.vm_state, instance.task_state, instance.power_state = \
             "active", None, power_state
         instance.host = instance.node = host
+        instance.availability_zone = zone_for(payload, host, instance.availability_zone)
         self._report_up(host)
         instance.save()

@@ -139,8 +139,7 @@ class ChildCrossCellMethods:
         tried: list[str] = []
         reason = NO_VALID_HOST
         while True:
-            host = self.scheduler.pick(hosts, flavor, instance.requested_availability_zone,
-                                       exclude=tried)
+            host = self.scheduler.pick(hosts, flavor, exclude=tried)
             if host is None:
                 return None, 0, reason
             tried.append(host)

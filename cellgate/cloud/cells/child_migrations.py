@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from cellgate.cloud.cells.scheduler import NO_VALID_HOST
+from cellgate.cloud.cells.scheduler import NO_VALID_HOST, among_candidates, zone_for
 from cellgate.fakes.driver import SpawnFailed
 
 # the address Nova shows as a migration's dest_host (the fake hosts' host_ip)
@@ -25,15 +25,15 @@ class ChildMigrationMethods:
     def _migration_update(self, migration_uuid: str, **changes: Any) -> None:
         self.router.cast_up("migration_update", {"uuid": migration_uuid, "changes": changes})
 
-    def _pick_destination(self, instance: Any, flavor: dict[str, Any], forced: str | None,
-                          migration_uuid: str) -> tuple[str | None, int | None]:
+    def _pick_destination(self, instance: Any, flavor: dict[str, Any],
+                          payload: dict[str, Any]) -> tuple[str | None, int | None]:
+        forced, migration_uuid = payload.get("host"), payload["migration_uuid"]
         hosts = [h for h in self.hosts() if h["host"] != instance.host]
-        hosts = ([h for h in hosts if h["host"] == forced] if forced is not None
-                 else self.schedulable(hosts))
+        hosts = among_candidates([h for h in hosts if h["host"] == forced] if forced is not None
+                                 else self.schedulable(hosts), payload)
         tried: list[str] = []
         while True:
-            dest = self.scheduler.pick(hosts, flavor, instance.requested_availability_zone,
-                                       exclude=tried)
+            dest = self.scheduler.pick(hosts, flavor, exclude=tried)
             if dest is None:
                 return None, None
             tried.append(dest)
@@ -60,8 +60,7 @@ class ChildMigrationMethods:
         if host_cell is not None and host_cell != self.cell_name:
             self._hand_over(instance, payload, start)  # an admin's target in another cell
             return
-        dest, power = self._pick_destination(instance, flavor, payload.get("host"),
-                                             migration_uuid)
+        dest, power = self._pick_destination(instance, flavor, payload)
         if dest is None and payload.get("cross_cell") and payload.get("host") is None:
             self._hand_over(instance, payload, start)  # no host here: try the other cells
             return
@@ -80,9 +79,11 @@ class ChildMigrationMethods:
             self._event(instance, request_id, event, start, "Success", host)
         instance.migration = {"uuid": migration_uuid, "source_host": source, "dest_host": dest,
                               "old_flavor": dict(instance.flavor), "new_flavor": flavor,
-                              "old_vm_state": instance.vm_state}
+                              "old_vm_state": instance.vm_state,
+                              "old_zone": instance.availability_zone}
         instance.flavor = flavor
         instance.host = instance.node = dest
+        instance.availability_zone = zone_for(payload, dest, instance.availability_zone)
         instance.vm_state, instance.task_state, instance.power_state = "resized", None, power
         self._report_up(source)
         self._report_up(dest)
@@ -146,6 +147,7 @@ class ChildMigrationMethods:
                         migration["source_host"])
         instance.flavor = migration["old_flavor"]
         instance.host = instance.node = migration["source_host"]
+        instance.availability_zone = migration.get("old_zone", instance.availability_zone)
         instance.vm_state, instance.task_state = migration["old_vm_state"], None
         instance.migration = None
         self._report_up(migration["source_host"])

@@ -27,6 +27,7 @@ import time
 from typing import Any
 
 from cellgate.cloud.cells.scheduler import NO_VALID_HOST, schedulable
+from cellgate.cloud.cells.zones import host_zones
 from cellgate.cloud.objects.instance import TOP_OWNED
 
 LOG = logging.getLogger(__name__)
@@ -58,11 +59,14 @@ class CrossCellMoveMethods:
 
     def _pick_dest_cell(self, source: str, flavor: dict[str, Any],
                         zone: str | None) -> str | None:
+        """The best other cell with a free slot for ``flavor`` in ``zone`` (of the cells the
+        scheduler may choose: enabled, up), or None."""
         hosts = schedulable(self.store.capacity.hosts(), self.store.capacity.services())
-        slots = self.scheduler.slots(hosts, flavor)
-        return next((cell for cell in self.scheduler.rank(hosts, self.cell_names, flavor, zone,
-                                                          exclude=[source])
-                     if slots.get(cell, 0) > 0), None)
+        if zone:
+            zones = host_zones(hosts, self.store.aggregates.list())
+            hosts = [h for h in hosts if zones.get(h["host"]) == zone]
+        ranked = self.scheduler.choose(hosts, self._candidates(), flavor, exclude=[source])
+        return ranked[0] if ranked else None
 
     def _move_failed(self, uuid: str, migration_uuid: str, request_id: str | None,
                      start: float, reason: str, source_cell: str) -> None:

@@ -53,9 +53,7 @@ def host_slots(host: dict[str, Any], flavor: dict[str, Any],
     return max(slots, 0)
 
 
-def _host_passes(host: dict[str, Any], flavor: dict[str, Any], zone: str | None) -> bool:
-    if zone and host.get("availability_zone") != zone:
-        return False
+def _host_passes(host: dict[str, Any], flavor: dict[str, Any]) -> bool:
     if wants_dedicated(flavor) and not host.get("dedicated_cpus"):
         return False
     return has_traits(host, flavor) and not host.get("disabled", False)
@@ -73,6 +71,22 @@ def schedulable(hosts: Iterable[dict[str, Any]],
            if s["binary"] == "nova-compute" and (s.get("disabled") or s.get("forced_down"))}
     return [h for h in hosts if h["host"] not in out]
 
+def among_candidates(hosts: Iterable[dict[str, Any]],
+                     payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The hosts a message from the API cell allows: its ``candidate_hosts`` (the hosts that
+    passed the API cell's aggregate, zone and group filters), or every host when absent."""
+    names = payload.get("candidate_hosts")
+    if names is None:
+        return list(hosts)
+    allowed = set(names)
+    return [h for h in hosts if h["host"] in allowed]
+
+
+def zone_for(payload: dict[str, Any], host: str, default: str | None) -> str | None:
+    """The zone the API cell says ``host`` is in (``host_zones``), else ``default``."""
+    return (payload.get("host_zones") or {}).get(host, default)
+
+
 # Added to the weight of a cell that has not reported for a while (cells v1's
 # mute_weight_multiplier): it is chosen only when no cell that reports has a slot.
 STALE_WEIGHT = -10000.0
@@ -89,15 +103,16 @@ class CellCandidate:
 
 
 class CellScheduler:
-    """Ranks cells for a build: filters (zone, dedicated CPUs, slots > 0), weight = slots.
+    """Ranks cells for a build: filters (dedicated CPUs, slots > 0), weight = slots.
 
-    ``choose`` is the scheduler of builds: it also drops disabled and down cells and cells
-    with no slot, and weighs the rest by normalised free slots, plus the operator's weight
-    offset, plus STALE_WEIGHT for a cell that went quiet.
+    Zones and aggregates are filtered before, by ``host_filters`` (the hosts given here
+    are the ones that passed them). ``choose`` is the scheduler of builds: it also drops
+    disabled and down cells and cells with no slot, and weighs the rest by normalised free
+    slots, plus the operator's weight offset, plus STALE_WEIGHT for a cell that went quiet.
     """
 
     def choose(self, hosts: Iterable[dict[str, Any]], cells: Sequence[CellCandidate],
-               flavor: dict[str, Any], zone: str | None, *, exclude: Iterable[str] = (),
+               flavor: dict[str, Any], *, exclude: Iterable[str] = (),
                only: str | None = None, reserve_percent: float = 0.0) -> list[str]:
         """Names of the cells that may take the build, best first (empty: none may).
 
@@ -110,7 +125,7 @@ class CellScheduler:
         slots = {c.name: 0 for c in eligible}
         for host in hosts:
             cell = host.get("cell_name")
-            if cell in slots and _host_passes(host, flavor, zone):
+            if cell in slots and _host_passes(host, flavor):
                 slots[cell] += host_slots(host, flavor, reserve_percent)
         most = max(slots.values(), default=0) or 1
         order = {c.name: i for i, c in enumerate(cells)}
@@ -123,15 +138,14 @@ class CellScheduler:
         return [c.name for c in ranked]
 
     def rank(self, hosts: Iterable[dict[str, Any]], cells: Sequence[str],
-             flavor: dict[str, Any], zone: str | None,
-             exclude: Iterable[str] = ()) -> list[str]:
-        """Cells in preference order; cells that pass no filter come last (so a build still
+             flavor: dict[str, Any], exclude: Iterable[str] = ()) -> list[str]:
+        """Cells in preference order; cells without slots come last (so a build still
         reaches a cell and fails there with the cell's reason) and excluded cells never."""
         excluded = set(exclude)
         slots = {cell: 0 for cell in cells if cell not in excluded}
         for host in hosts:
             cell = host.get("cell_name")
-            if cell in slots and _host_passes(host, flavor, zone):
+            if cell in slots and _host_passes(host, flavor):
                 slots[cell] += host_slots(host, flavor)
         return sorted(slots, key=lambda cell: (-slots[cell], cells.index(cell)))
 
@@ -139,26 +153,25 @@ class CellScheduler:
         """Free slots of ``flavor`` per cell (for reports and tests)."""
         result: dict[str, int] = {}
         for host in hosts:
-            if _host_passes(host, flavor, None):
+            if _host_passes(host, flavor):
                 result[host["cell_name"]] = result.get(host["cell_name"], 0) \
                     + host_slots(host, flavor)
         return result
 
 
 class HostScheduler:
-    """Picks a host in a cell: filters (room, zone, required traits), weight = most free RAM,
-    then name.
+    """Picks a host in a cell: filters (room, required traits), weight = most free RAM,
+    then name (zones and aggregates were filtered by the API cell: ``among_candidates``).
 
     A full host is never chosen. Dedicated-CPU needs are left to the driver, which fails
     with a clear reason (and the build is rescheduled to a host that has them).
     """
 
     def pick(self, hosts: Iterable[dict[str, Any]], flavor: dict[str, Any],
-             zone: str | None, exclude: Iterable[str] = ()) -> str | None:
+             exclude: Iterable[str] = ()) -> str | None:
         """The best host for ``flavor`` not in ``exclude``, or None."""
         excluded = set(exclude)
         candidates = [h for h in hosts if h["host"] not in excluded
-                      and (not zone or h.get("availability_zone") == zone)
                       and has_traits(h, flavor) and host_slots(h, flavor) > 0]
         if not candidates:
             return None

@@ -18,6 +18,7 @@ from cellgate.cloud import exceptions as exc
 from cellgate.cloud.cells.api import ApiCellService
 from cellgate.cloud.compute import boot_options, down_cells
 from cellgate.cloud.compute.actions import ServerActionMethods, refuse_if_locked
+from cellgate.cloud.compute.aggregates import AggregateMethods
 from cellgate.cloud.compute.diagnostics import DriverViewMethods
 from cellgate.cloud.compute.flavors import FlavorMethods
 from cellgate.cloud.compute.hosts import HostMethods
@@ -57,9 +58,9 @@ Record = dict[str, Any]
 
 class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMethods,
                  QuotaMethods, KeypairMethods, TagMethods, SecurityGroupMethods,
-                 DriverViewMethods):
+                 DriverViewMethods, AggregateMethods):
     """Flavors, keypairs, quotas, security groups, servers, metadata, tags, instance
-    actions, migrations, services and hypervisors.
+    actions, migrations, services, hypervisors, aggregates and availability zones.
 
     ``store`` is the API cell database store (ApiStore), ``router`` the API cell service
     that routes work to cells through the CellRouter, ``images`` the ImageCatalog.
@@ -136,13 +137,14 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
 
     def _zone(self, ctx: RequestContext, requested: str | None) -> tuple[str | None, str | None]:
         """``zone``, ``zone:host`` or ``zone::node`` -> (zone, forced host); a forced host is
-        admin-only, as Nova's policy."""
+        admin-only, as Nova's policy. A zone no enabled service offers is Invalid unless a
+        host is forced (Nova checks the zone only then)."""
         if not requested:
             return None, None
         zone, _, rest = requested.partition(":")
         host = rest.split(":", 1)[0] or rest.partition(":")[2] or None
         hosts = self.store.capacity.hosts()
-        if zone and zone not in {h.get("availability_zone") for h in hosts}:
+        if zone and host is None and zone not in self.available_zones():
             raise exc.Invalid("The requested availability zone is not available")
         if host is not None:
             if not ctx.is_admin:

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from cellgate.cloud import exceptions as exc
+from cellgate.cloud.cells.zones import service_zone
 from cellgate.cloud.context import RequestContext
 from cellgate.cloud.db.api_store import ApiStore
 
@@ -18,6 +19,7 @@ class HostMethods:
 
     store: ApiStore
     router: Any
+    host_zones: Any  # AggregateMethods.host_zones
 
     def list_services(self, ctx: RequestContext, *, binary: str | None = None,
                       host: str | None = None) -> list[Record]:
@@ -25,12 +27,13 @@ class HostMethods:
         disabled_reason, forced_down, cell_name}``."""
         records = []
         now = time.time()
+        zones = self.host_zones()  # zones come from aggregates (AggregateMethods)
         for svc in self.store.capacity.services():
             if (binary and svc["binary"] != binary) or (host and svc["host"] != host):
                 continue
             records.append({
                 "id": svc["id"], "uuid": svc["uuid"], "binary": svc["binary"],
-                "host": svc["host"], "zone": svc["zone"],
+                "host": svc["host"], "zone": service_zone(svc, zones),
                 "status": "disabled" if svc.get("disabled") else "enabled",
                 "state": "down" if self.router.service_down(svc, now) else "up",
                 "updated_at": _dt(svc["reported_at"]),

@@ -1,9 +1,10 @@
 """ApiStore: the API cell database and its stores (flavors, keypairs, quotas, security
-groups, read model, actions, capacity)."""
+groups, aggregates, cell registry, read model, actions, capacity)."""
 
 from __future__ import annotations
 
 from cellgate.cloud.db.actions import ActionStore
+from cellgate.cloud.db.aggregates import AggregateStore
 from cellgate.cloud.db.api_tables import api_metadata
 from cellgate.cloud.db.capacity import CapacityStore
 from cellgate.cloud.db.cell_registry import CellRegistry
@@ -30,6 +31,7 @@ class ApiStore:
         self.quotas = QuotaStore(self.db)
         self.security_groups = SecurityGroupStore(self.db)
         self.cells = CellRegistry(self.db)
+        self.aggregates = AggregateStore(self.db)
 
     def dispose(self) -> None:
         """Close every pooled connection of the API database."""

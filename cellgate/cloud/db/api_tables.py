@@ -198,3 +198,32 @@ security_group_rules = Table(
     Column("remote_group_id", String(36), index=True),
     Column("created_at", DateTime, nullable=False),
 )
+
+# Host aggregates (global: the API cell owns them, as Nova's API database does); a host is
+# named by its host name, unique across cells.
+aggregates = Table(
+    "aggregates", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime),
+    sqlite_autoincrement=True,  # ids are never reused (as MySQL's): a stale id is a 404
+)
+
+aggregate_hosts = Table(
+    "aggregate_hosts", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("aggregate_id", Integer, nullable=False, index=True),
+    Column("host", String(255), nullable=False),
+    UniqueConstraint("aggregate_id", "host"),
+)
+
+aggregate_metadata = Table(
+    "aggregate_metadata", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("aggregate_id", Integer, nullable=False, index=True),
+    Column("key", String(255), nullable=False),
+    Column("value", String(255), nullable=False),
+    UniqueConstraint("aggregate_id", "key"),
+)

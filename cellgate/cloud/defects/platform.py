@@ -139,7 +139,7 @@ def _builds_first_cell(cloud: Any) -> None:
     scheduler = cloud.deployment.api_cell.scheduler
 
     def make(real):
-        def choose(hosts, cells, flavor, zone, *, exclude=(), only=None, reserve_percent=0.0):
+        def choose(hosts, cells, flavor, *, exclude=(), only=None, reserve_percent=0.0):
             # The first cell only, whatever it can take; once it failed, no other cell.
             names = [cell.name for cell in cells]
             return [names[0]] if names and names[0] not in set(exclude) else []

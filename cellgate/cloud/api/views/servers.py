@@ -138,6 +138,8 @@ class ServerView:
         body["OS-SRV-USG:launched_at"] = microtime(record.get("launched_at"))
         body["OS-SRV-USG:terminated_at"] = microtime(record.get("terminated_at"))
         body["OS-EXT-AZ:availability_zone"] = record.get("availability_zone") or "nova"
+        if self.pinned_az:  # the zone the boot asked for (Nova's request spec), or null
+            body["pinned_availability_zone"] = record.get("requested_availability_zone")
         body["OS-EXT-STS:task_state"] = record.get("task_state")
         body["OS-EXT-STS:vm_state"] = record.get("vm_state")
         body["OS-EXT-STS:power_state"] = int(record.get("power_state") or 0)

@@ -97,8 +97,7 @@ class ExtraSpecsTest(CloudTestCase):
 
     def test_understood_specs_boot(self) -> None:
         flavor = self.flavor({"hw:cpu_policy": "shared", "hw:mem_page_size": "large",
-                              "hw:numa_nodes": "1", "quota:cpu_quota": "10000",
-                              "aggregate_instance_extra_specs:ssd": "true"})
+                              "hw:numa_nodes": "1", "quota:cpu_quota": "10000"})
         server = self.boot_and_wait(flavor=flavor)
         self.assertEqual("ACTIVE", server["status"], server["fault"])
         self.assertEqual("large", server["flavor"]["extra_specs"]["hw:mem_page_size"])
@@ -183,19 +182,17 @@ class SchedulerUnitTest(testtools.TestCase):
 
     def test_rank_prefers_free_slots_and_excludes(self) -> None:
         scheduler = CellScheduler()
-        self.assertEqual(["c2", "c1"], scheduler.rank(self.HOSTS, ["c1", "c2"], self.FLAVOR,
-                                                      None))
-        self.assertEqual(["c1"], scheduler.rank(self.HOSTS, ["c1", "c2"], self.FLAVOR, None,
+        self.assertEqual(["c2", "c1"], scheduler.rank(self.HOSTS, ["c1", "c2"], self.FLAVOR))
+        self.assertEqual(["c1"], scheduler.rank(self.HOSTS, ["c1", "c2"], self.FLAVOR,
                                                 exclude=["c2"]))
         dedicated = {**self.FLAVOR, "extra_specs": {"hw:cpu_policy": "dedicated"}}
-        self.assertEqual("c2", scheduler.rank(self.HOSTS, ["c1", "c2"], dedicated, None)[0])
+        self.assertEqual("c2", scheduler.rank(self.HOSTS, ["c1", "c2"], dedicated)[0])
 
-    def test_host_pick_never_full_and_honours_zone(self) -> None:
+    def test_host_pick_never_full(self) -> None:
         scheduler = HostScheduler()
-        self.assertEqual("c", scheduler.pick(self.HOSTS, self.FLAVOR, None))
-        self.assertEqual("b", scheduler.pick(self.HOSTS, self.FLAVOR, "nova"))
-        self.assertIsNone(scheduler.pick(self.HOSTS, self.FLAVOR, "nova", exclude=["b"]))
-        self.assertIsNone(scheduler.pick(self.HOSTS, {**self.FLAVOR, "ram": 4096}, None,
+        self.assertEqual("c", scheduler.pick(self.HOSTS, self.FLAVOR))
+        self.assertEqual("b", scheduler.pick(self.HOSTS, self.FLAVOR, exclude=["c"]))
+        self.assertIsNone(scheduler.pick(self.HOSTS, {**self.FLAVOR, "ram": 4096},
                                          exclude=["a"]))
 
 

@@ -62,7 +62,7 @@ class TraitFilterTest(testtools.TestCase):
         self.assertEqual({"CUSTOM_X"}, required_traits(self.FLAVOR))
 
     def test_hosts_without_the_trait_are_filtered(self):
-        self.assertIsNone(HostScheduler().pick([self.HOST], self.FLAVOR, None))
+        self.assertIsNone(HostScheduler().pick([self.HOST], self.FLAVOR))
         with_trait = {**self.HOST, "traits": ["CUSTOM_X"]}
-        self.assertEqual("h1", HostScheduler().pick([with_trait], self.FLAVOR, None))
+        self.assertEqual("h1", HostScheduler().pick([with_trait], self.FLAVOR))
         self.assertEqual({}, CellScheduler().slots([self.HOST], self.FLAVOR))

@@ -118,7 +118,7 @@ class CellSchedulerTest(testtools.TestCase):
     HOSTS = [host("c1", "a", vcpus=10), host("c2", "b", vcpus=20), host("c3", "c", vcpus=30)]
 
     def choose(self, cells, **kwargs):
-        return CellScheduler().choose(self.HOSTS, cells, FLAVOR, None, **kwargs)
+        return CellScheduler().choose(self.HOSTS, cells, FLAVOR, **kwargs)
 
     def test_slots_weigh_and_filters_skip(self) -> None:
         cells = [CellCandidate("c1"), CellCandidate("c2"), CellCandidate("c3")]
@@ -139,9 +139,9 @@ class CellSchedulerTest(testtools.TestCase):
         hosts = [host("c1", "a", vcpus=10, used=10), host("c2", "b", vcpus=10, used=9)]
         cells = [CellCandidate("c1"), CellCandidate("c2")]
         scheduler = CellScheduler()
-        self.assertEqual(["c2"], scheduler.choose(hosts, cells, FLAVOR, None))
+        self.assertEqual(["c2"], scheduler.choose(hosts, cells, FLAVOR))
         # 10 % of 10 vcpus kept free: the ninth is the last one used
-        self.assertEqual([], scheduler.choose(hosts, cells, FLAVOR, None,
+        self.assertEqual([], scheduler.choose(hosts, cells, FLAVOR,
                                               reserve_percent=10))
         self.assertEqual(1, host_slots(host("c", "x", vcpus=10, used=8), FLAVOR, 10))
 

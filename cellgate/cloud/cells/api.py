@@ -17,6 +17,7 @@ import threading
 import time
 from typing import Any
 
+from cellgate.cloud.cells.group_filters import GroupPlacer
 from cellgate.cloud.cells.router import CellRouter
 from cellgate.cloud.cells.scheduler import MAX_ATTEMPTS, CellScheduler, schedulable
 from cellgate.cloud.db.api_store import ApiStore
@@ -44,6 +45,7 @@ class ApiCellService:
         self.cell_names = list(cell_names)
         self.router: CellRouter | None = None
         self.scheduler = CellScheduler()
+        self.groups = GroupPlacer(store.server_groups)
         self._heal_stop: threading.Event | None = None
         self._heal_thread: threading.Thread | None = None
 
@@ -95,26 +97,42 @@ class ApiCellService:
               cell: str | None = None) -> None:
         """Pick a cell for ``instance`` (or use ``cell``), write it to the read model and cast
         the build, whole flavor included."""
-        instance._data["cell_name"] = cell or self._pick_cell(instance, [])
+        candidates = None
+        if cell is None:
+            cell, candidates = self._pick_cell(instance, [])
+        else:  # resent as it was: to the host it was placed on, if any
+            placed = self.store.server_groups.placed_host(instance.uuid)
+            candidates = [placed] if placed else None
+        instance._data["cell_name"] = cell
         self.store.instances.put(instance.obj_data())
-        self._cast_build(instance, request_id, [], 0)
+        self._cast_build(instance, request_id, [], 0, candidates)
 
-    def _pick_cell(self, instance: Instance, tried_cells: list[str]) -> str:
+    def _pick_cell(self, instance: Instance,
+                   tried_cells: list[str]) -> tuple[str, list[str] | None]:
+        """The cell for a build and the host names it may use there (None: any)."""
         if instance.requested_host:  # forced by an admin: that host's cell
             cell = next((h["cell_name"] for h in self.store.capacity.hosts()
                          if h["host"] == instance.requested_host), None)
             if cell is not None:
-                return cell
+                return cell, None
         hosts = schedulable(self.store.capacity.hosts(), self.store.capacity.services())
-        return self.scheduler.rank(hosts, self.cell_names,
-                                   instance.flavor, instance.requested_availability_zone,
-                                   exclude=tried_cells)[0]
+
+        def rank(some: list[dict[str, Any]]) -> list[str]:
+            return self.scheduler.rank(some, self.cell_names, instance.flavor,
+                                       instance.requested_availability_zone,
+                                       exclude=tried_cells)
+        placed = self.groups.place(instance, hosts, rank)  # server group / host hints
+        if placed is not None:
+            return placed[0] or rank(hosts)[0], placed[1]
+        return rank(hosts)[0], None
 
     def _cast_build(self, instance: Instance, request_id: str | None, tried_cells: list[str],
-                    attempts: int) -> None:
-        self.router.cast(instance.cell_name, "build_instance", {
-            "instance": instance.obj_to_primitive(), "request_id": request_id,
-            "tried_cells": list(tried_cells), "attempts": attempts})
+                    attempts: int, candidates: list[str] | None = None) -> None:
+        payload = {"instance": instance.obj_to_primitive(), "request_id": request_id,
+                   "tried_cells": list(tried_cells), "attempts": attempts}
+        if candidates is not None:  # the child picks only among these hosts
+            payload["candidate_hosts"] = list(candidates)
+        self.router.cast(instance.cell_name, "build_instance", payload)
 
     def _reschedule(self, instance: Instance, request_id: str | None, tried_cells: list[str],
                     attempts: int) -> bool:
@@ -123,7 +141,7 @@ class ApiCellService:
         The move is a compare-and-swap on the read model, so a delete either comes first
         (the move is refused) or sees the new cell and is sent there.
         """
-        cell = self._pick_cell(instance, tried_cells)
+        cell, candidates = self._pick_cell(instance, tried_cells)
         data = instance.obj_data()
 
         def move(top: dict[str, Any]) -> dict[str, Any] | None:
@@ -134,7 +152,8 @@ class ApiCellService:
         _before, after = self.store.instances.swap(instance.uuid, move)
         if after is None:
             return False
-        self._cast_build(Instance.obj_from_data(after), request_id, tried_cells, attempts)
+        self._cast_build(Instance.obj_from_data(after), request_id, tried_cells, attempts,
+                         candidates)
         return True
 
     def _mark_deleted(self, uuid: str) -> None:
@@ -143,6 +162,7 @@ class ApiCellService:
         self.store.instances.swap(uuid, lambda _top: {
             "vm_state": "deleted", "task_state": None, "deleted": True, "deleted_at": now,
             "terminated_at": now, "updated_at": now})
+        self.store.server_groups.forget_instance(uuid)
 
     def send(self, instance: Instance, method: str, payload: dict[str, Any]) -> None:
         """Cast an action for ``instance`` to its cell."""
@@ -163,6 +183,8 @@ class ApiCellService:
         """Apply a cell's copy; a live copy of an instance the top has deleted (a build that
         reached a cell after the delete won) is deleted in that cell, freeing its host."""
         applied = self.store.instances.apply_sync(data, heal=heal)
+        if applied and data.get("deleted"):  # gone: it leaves its server group
+            self.store.server_groups.forget_instance(data["uuid"])
         if not applied:
             LOG.debug("read model refused sync of %s seq %s", data["uuid"], data["sync_seq"])
             top = None if data.get("deleted") else self.store.instances.get(data["uuid"])
@@ -216,6 +238,7 @@ class ApiCellService:
                 event="conductor_schedule_and_build_instances", start_time=now,
                 finish_time=now, result="Error", host=None, traceback=payload["reason"],
                 details=payload["reason"])
+        self.store.server_groups.release(instance.uuid)  # it holds no host in ERROR
         self.router.cast(tried[-1], "bury_instance", {"instance": payload["instance"],
                                                       "reason": payload["reason"]})
 

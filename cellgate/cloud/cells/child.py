@@ -141,6 +141,8 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods):
                 hosts = [h for h in hosts if h["host"] == instance.requested_host]
             else:  # as Nova's ComputeFilter: no disabled or forced-down compute service
                 hosts = self.schedulable(hosts)
+            if payload.get("candidate_hosts") is not None:  # the API cell's choice
+                hosts = [h for h in hosts if h["host"] in payload["candidate_hosts"]]
             host = self.scheduler.pick(hosts, instance.flavor,
                                        instance.requested_availability_zone, exclude=tried)
             if host is None:

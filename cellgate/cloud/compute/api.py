@@ -34,6 +34,7 @@ from cellgate.cloud.compute.query import (
     truthy,
 )
 from cellgate.cloud.compute.quotas import QuotaMethods
+from cellgate.cloud.compute.server_groups import ServerGroupMethods
 from cellgate.cloud.compute.tags import TagMethods
 from cellgate.cloud.context import RequestContext
 from cellgate.cloud.db.api_store import ApiStore
@@ -51,7 +52,7 @@ Record = dict[str, Any]
 
 
 class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMethods,
-                 QuotaMethods, KeypairMethods, TagMethods):
+                 QuotaMethods, KeypairMethods, TagMethods, ServerGroupMethods):
     """Flavors, keypairs, quotas, servers, metadata, tags, instance actions,
     migrations, services and hypervisors.
 
@@ -156,7 +157,8 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                       min_count: int = 1, max_count: int | None = None,
                       user_data: str | None = None, config_drive: bool = False,
                       tags: Sequence[str] | None = None,
-                      auto_disk_config: bool = False) -> tuple[Record, str]:
+                      auto_disk_config: bool = False,
+                      scheduler_hints: dict[str, Any] | None = None) -> tuple[Record, str]:
         """Accept a boot request and cast the build to a cell; returns (record, admin_pass).
 
         The record is answered before the build runs (status BUILD). Unknown image ->
@@ -170,6 +172,9 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         ``user_data`` (base64 text), ``config_drive``, ``tags`` and ``auto_disk_config``
         (``OS-DCF:diskConfig`` AUTO) are stored on each. ``key_name`` names one of the
         caller's keypairs (else Invalid); its public key travels with the build.
+        ``scheduler_hints``: ``group`` (a server group of the caller's project, else
+        InstanceGroupNotFound; its member quota checked) and ``same_host`` /
+        ``different_host``, kept for the API cell's placement (ServerGroupMethods).
         """
         image = self.images.get(image_ref)
         flavor = self.get_flavor(ctx, str(flavor_ref))
@@ -179,6 +184,7 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         zone, forced_host = self._zone(ctx, availability_zone)
         count = _server_count(int(min_count), int(max_count or min_count))
         count = self.servers_allowed(ctx, flavor, int(min_count), count)
+        group = self.boot_group(ctx, scheduler_hints, count)
         admin_pass = secrets.token_urlsafe(9)
         reservation_id = "r-" + secrets.token_hex(4)
         now = utcnow()
@@ -202,6 +208,7 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
             self.store.actions.start(instance_uuid=instance.uuid, request_id=ctx.request_id,
                                      action="create", user_id=ctx.user_id,
                                      project_id=ctx.project_id)
+            self.join_boot_group(group, instance.uuid, ctx.user_id, scheduler_hints)
             self.router.build(instance, ctx.request_id)  # writes the read model, then casts
             first = first or instance
         return first.to_record(), admin_pass

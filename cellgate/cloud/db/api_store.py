@@ -1,5 +1,5 @@
 """ApiStore: the API cell database and its stores (flavors, keypairs, quotas, read model,
-actions, capacity)."""
+actions, capacity, server groups)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from cellgate.cloud.db.keypairs import KeypairStore
 from cellgate.cloud.db.migrations import MigrationStore
 from cellgate.cloud.db.quotas import QuotaStore
 from cellgate.cloud.db.read_model import InstanceReadModel
+from cellgate.cloud.db.server_groups import ServerGroupStore
 
 
 class ApiStore:
@@ -26,6 +27,7 @@ class ApiStore:
         self.migrations = MigrationStore(self.db)
         self.keypairs = KeypairStore(self.db)
         self.quotas = QuotaStore(self.db)
+        self.server_groups = ServerGroupStore(self.db)
 
     def dispose(self) -> None:
         """Close every pooled connection of the API database."""

@@ -124,9 +124,17 @@ def detail(req: ApiRequest) -> Response:
 def show(req: ApiRequest, server_id: str) -> Response:
     """GET /servers/{id}."""
     record = server_or_404(req, server_id)
-    return json_response({"server": views.show(record, req.base_url, req.version,
-                                               req.context.is_admin,
-                                               services=_services(req))})
+    body = views.show(record, req.base_url, req.version, req.context.is_admin,
+                      services=_services(req))
+    return json_response({"server": _with_groups(req, body, record)})
+
+
+def _with_groups(req: ApiRequest, body: dict, record: dict) -> dict:
+    """From 2.71 a shown server lists the server groups it is a member of."""
+    if req.version >= "2.71":
+        body["server_groups"] = req.deps.compute_api.server_groups_of(req.context,
+                                                                      record["uuid"])
+    return body
 
 
 def _services(req: ApiRequest) -> list[dict]:
@@ -151,7 +159,6 @@ def create(req: ApiRequest) -> Response:
     image_ref = boot_request.boot_image(spec)
     flavor_ref = str(spec["flavorRef"]).rstrip("/").rsplit("/", 1)[-1]
     _check_networks(spec.get("networks"))
-    boot_request.check_scheduler_hints(body)
     boot_request.check_personality(spec.get("personality"))
     min_count = int(spec.get("min_count", 1))
     max_count = int(spec.get("max_count", min_count))
@@ -166,8 +173,9 @@ def create(req: ApiRequest) -> Response:
             access_ipv4=spec.get("accessIPv4"), access_ipv6=spec.get("accessIPv6"),
             min_count=min_count, max_count=max_count, user_data=spec.get("user_data"),
             config_drive=to_bool(spec.get("config_drive", False)), tags=spec.get("tags"),
-            auto_disk_config=spec.get("OS-DCF:diskConfig") == "AUTO")
-    except (exc.ImageNotFound, exc.FlavorNotFound) as error:
+            auto_disk_config=spec.get("OS-DCF:diskConfig") == "AUTO",
+            scheduler_hints=boot_request.scheduler_hints(body))
+    except (exc.ImageNotFound, exc.FlavorNotFound, exc.InstanceGroupNotFound) as error:
         raise faults.translate(error, not_found_status=400)
     if to_bool(spec.get("return_reservation_id", False)):
         return json_response({"reservation_id": record["reservation_id"]}, status=202)
@@ -205,8 +213,9 @@ def update(req: ApiRequest, server_id: str) -> Response:
     if "description" in spec:
         kwargs["description"] = spec["description"]
     record = req.deps.compute_api.update_server(req.context, server_id, **kwargs)
-    return json_response({"server": views.show(record, req.base_url, req.version,
-                                               req.context.is_admin, extended=False)})
+    body = views.show(record, req.base_url, req.version, req.context.is_admin,
+                      extended=False)
+    return json_response({"server": _with_groups(req, body, record)})
 
 
 def delete(req: ApiRequest, server_id: str) -> Response:

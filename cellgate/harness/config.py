@@ -43,6 +43,9 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "security_groups": False,
     "aggregates": False,
     "server_groups": False,
+    # same_host / different_host hints honoured (Nova's SameHostFilter and DifferentHostFilter,
+    # which are not in its default enabled_filters)
+    "scheduler_host_hints": False,
     # server actions, defaulting as Tempest's [compute-feature-enabled] does (lock and
     # rebuild have no Tempest flag: always on there)
     "lock": True,

@@ -14,6 +14,7 @@ from tempest.lib.services.compute import (
     migrations_client,
     quota_classes_client,
     quotas_client,
+    server_groups_client,
     services_client,
     versions_client,
 )
@@ -112,6 +113,11 @@ class Clients:
     def quota_classes_client(self) -> quota_classes_client.QuotaClassesClient:
         """Compute quota classes (admin)."""
         return quota_classes_client.QuotaClassesClient(**self._params("compute"))
+
+    @functools.cached_property
+    def server_groups_client(self) -> server_groups_client.ServerGroupsClient:
+        """Compute server groups (os-server-groups)."""
+        return server_groups_client.ServerGroupsClient(**self._params("compute"))
 
     @functools.cached_property
     def services_client(self) -> services_client.ServicesClient:

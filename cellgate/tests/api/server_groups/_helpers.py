@@ -6,6 +6,7 @@ from typing import Any
 
 from tempest.lib import exceptions as lib_exc
 
+from cellgate.lib.microversion import current_microversion, version_at_least
 from cellgate.tests.api.servers import _helpers as server_helpers
 
 #: The fault of a member no host can take under a hard policy (Nova's NoValidHost).
@@ -14,10 +15,10 @@ NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 
 def create_group(test: Any, clients: Any, policy: str = "anti-affinity", *,
                  rules: dict | None = None, **body: Any) -> dict:
-    """Create a server group (``policies`` below 2.64, ``policy`` from 2.64, as the test's
-    microversion says by ``rules`` or ``policy_field``) deleted when the test ends."""
+    """Create a server group (``policies`` below 2.64, ``policy`` and ``rules`` from 2.64,
+    by the microversion in use) deleted when the test ends."""
     body.setdefault("name", server_helpers.unique_name("group"))
-    if body.pop("policy_field", rules is not None):
+    if version_at_least(current_microversion(), "2.64"):
         body["policy"] = policy
         if rules is not None:
             body["rules"] = rules

@@ -144,8 +144,7 @@ class ServerGroupsV264Test(base.BaseComputeTest):
                          (group["policy"], group["rules"]))
         self.assertNotIn("policies", group)
         self.assertNotIn("metadata", group)
-        plain = _helpers.create_group(self, self.os_member, "soft-affinity",
-                                      policy_field=True)
+        plain = _helpers.create_group(self, self.os_member, "soft-affinity")
         self.assertEqual(("soft-affinity", {}), (plain["policy"], plain["rules"]))
 
     @decorators.idempotent_id('7f52d5bf-cc33-44c0-85ea-15392c78e2bb')

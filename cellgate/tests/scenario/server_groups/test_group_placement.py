@@ -38,14 +38,29 @@ class _PlacementBase(base.BaseComputeTest):
         """Boot ``count`` members one after another (each sees the ones before)."""
         return [self.create_server_for_test(**_helpers.hint(group)) for _ in range(count)]
 
-    def _boot_at_once(self, group, count):
-        """Send ``count`` boots from PARALLEL_BOOTS threads, then wait for each."""
+    def _send_at_once(self, group, count):
+        """Send ``count`` boots from PARALLEL_BOOTS threads, then wait for each to end ACTIVE
+        or ERROR; returns the servers' bodies."""
         with futures.ThreadPoolExecutor(PARALLEL_BOOTS) as pool:
             created = list(pool.map(
                 lambda _: self.create_server_for_test(wait_until=None,
                                                       **_helpers.hint(group)),
                 range(count)))
-        return [self.wait_for_server_status(c["id"], "ACTIVE") for c in created]
+        client = self.os_member.servers_client
+        ended = []
+        for server in created:
+            try:
+                ended.append(self.wait_for_server_status(server["id"], "ACTIVE"))
+            except BuildErrorException:
+                ended.append(client.show_server(server["id"])["server"])
+        return ended
+
+    def _boot_at_once(self, group, count):
+        """Send ``count`` boots at once; every one must end ACTIVE."""
+        servers = self._send_at_once(group, count)
+        self.assertEqual(["ACTIVE"] * count, [s["status"] for s in servers],
+                         [s.get("fault") for s in servers])
+        return servers
 
     def _assert_no_valid_host(self, group):
         extra = self.create_server_for_test(wait_until=None, **_helpers.hint(group))
@@ -65,7 +80,7 @@ class GroupPlacementTest(_PlacementBase):
     @decorators.idempotent_id('1bcdaf33-a111-48eb-b143-10ebb592704a')
     def test_anti_affinity_takes_every_host_then_errors(self):
         group = _helpers.create_group(self, self.os_member, "anti-affinity")
-        servers = self._boot_at_once(group, len(self.hosts))
+        servers = self._boot_in_turn(group, len(self.hosts))
         self.assertEqual(self.hosts, sorted(self._hosts(servers)))
         extra = self._assert_no_valid_host(group)
         members = self.os_member.server_groups_client.show_server_group(
@@ -89,22 +104,29 @@ class GroupPlacementTest(_PlacementBase):
                          set(self._hosts(rest)))
 
     @decorators.idempotent_id('19f2ad64-e76e-4c87-9b8b-f79e312aa846')
-    def test_soft_affinity_stacks_members(self):
+    def test_soft_affinity_places_every_member(self):
+        # Nova's soft-affinity weigher is one weigher among its spreading ones (RAM, CPU,
+        # ...), so where members land is not asserted: only that none is refused
         group = _helpers.create_group(self, self.os_member, "soft-affinity")
-        servers = self._boot_in_turn(group, 3)
-        self.assertEqual(1, len(set(self._hosts(servers))))
+        servers = self._boot_in_turn(group, len(self.hosts) + 1)
+        self.assertLessEqual(set(self._hosts(servers)), set(self.hosts))
 
     @decorators.idempotent_id('d14bbd5b-aa38-489b-8ec6-e6c2e591d5b9')
-    def test_concurrent_boots_into_anti_affinity_land_on_distinct_hosts(self):
+    def test_concurrent_boots_into_anti_affinity_never_share_a_host(self):
+        # Real Nova's late check may send a racing boot to ERROR (retries exhausted); what
+        # never happens is two members on one host
         group = _helpers.create_group(self, self.os_member, "anti-affinity")
         count = min(PARALLEL_BOOTS, len(self.hosts))
-        hosts = self._hosts(self._boot_at_once(group, count))
-        self.assertEqual(count, len(set(hosts)), f"members share a host: {hosts}")
+        servers = self._send_at_once(group, count)
+        active = [s for s in servers if s["status"] == "ACTIVE"]
+        self.assertGreaterEqual(len(active), 2, [s.get("fault") for s in servers])
+        hosts = self._hosts(active)
+        self.assertEqual(len(hosts), len(set(hosts)), f"members share a host: {hosts}")
 
     @decorators.idempotent_id('f9a840e0-b87a-483c-af11-5cbb437b0e74')
     def test_deleted_member_frees_its_host(self):
         group = _helpers.create_group(self, self.os_member, "anti-affinity")
-        servers = self._boot_at_once(group, len(self.hosts))
+        servers = self._boot_in_turn(group, len(self.hosts))
         freed = _helpers.host_of(self.os_admin, servers[0]["id"])
         server_helpers.delete_server_and_wait(self.os_member.servers_client, servers[0]["id"])
         again = self.create_server_for_test(**_helpers.hint(group))
@@ -120,7 +142,7 @@ class GroupRulesPlacementTest(_PlacementBase):
     def test_max_server_per_host(self):
         group = _helpers.create_group(self, self.os_member, "anti-affinity",
                                       rules={"max_server_per_host": 2})
-        servers = self._boot_at_once(group, 2 * len(self.hosts))
+        servers = self._boot_in_turn(group, 2 * len(self.hosts))
         hosts = self._hosts(servers)
         self.assertEqual({host: 2 for host in self.hosts},
                          {host: hosts.count(host) for host in set(hosts)})
@@ -138,14 +160,14 @@ class GroupAcrossCellsTest(_PlacementBase):
     @decorators.idempotent_id('6fb0239e-8ab2-4f53-83c8-0a2ad45fe413')
     def test_anti_affinity_group_spans_every_cell(self):
         group = _helpers.create_group(self, self.os_member, "anti-affinity")
-        servers = self._boot_at_once(group, len(self.hosts))
+        servers = self._boot_in_turn(group, len(self.hosts))
         self.assertEqual(server_helpers.expected_cells(self.config),
                          set(self._cells(servers).values()))
 
     @decorators.idempotent_id('d0123896-9d3c-47da-92da-fbee882b038c')
     def test_affinity_group_stays_in_one_cell(self):
         group = _helpers.create_group(self, self.os_member, "affinity")
-        servers = self._boot_at_once(group, 3)
+        servers = self._boot_in_turn(group, 3)
         self.assertEqual(1, len(set(self._cells(servers).values())))
 
 

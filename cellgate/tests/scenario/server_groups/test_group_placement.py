@@ -138,8 +138,20 @@ class GroupRulesPlacementTest(_PlacementBase):
 
     microversion = "2.64"
 
+    def _allow_members(self, count):
+        """Raise the member project's server_group_members quota to ``count`` for this test
+        (Nova's default, 10, is below two per host on five hosts), then put it back."""
+        quotas = self.os_admin.quotas_client
+        project_id = self.os_member.project_id
+        before = quotas.show_quota_set(project_id)["quota_set"]["server_group_members"]
+        if before != -1 and before < count:
+            quotas.update_quota_set(project_id, server_group_members=count)
+            self.addCleanup(quotas.update_quota_set, project_id,
+                            server_group_members=before)
+
     @decorators.idempotent_id('34096820-a414-45bb-aaee-89b90734b784')
     def test_max_server_per_host(self):
+        self._allow_members(2 * len(self.hosts) + 1)
         group = _helpers.create_group(self, self.os_member, "anti-affinity",
                                       rules={"max_server_per_host": 2})
         servers = self._boot_in_turn(group, 2 * len(self.hosts))

@@ -107,9 +107,10 @@ class ApiCellService:
         self.store.instances.put(instance.obj_data())
         self._cast_build(instance, request_id, [], 0, candidates)
 
-    def _pick_cell(self, instance: Instance,
-                   tried_cells: list[str]) -> tuple[str, list[str] | None]:
-        """The cell for a build and the host names it may use there (None: any)."""
+    def _pick_cell(self, instance: Instance, tried_cells: list[str],
+                   exclude_hosts: list[str] = ()) -> tuple[str, list[str] | None]:
+        """The cell for a build and the host names it may use there (None: any); the
+        placement of a server group member or hinted build leaves out ``exclude_hosts``."""
         if instance.requested_host:  # forced by an admin: that host's cell
             cell = next((h["cell_name"] for h in self.store.capacity.hosts()
                          if h["host"] == instance.requested_host), None)
@@ -121,27 +122,33 @@ class ApiCellService:
             return self.scheduler.rank(some, self.cell_names, instance.flavor,
                                        instance.requested_availability_zone,
                                        exclude=tried_cells)
-        placed = self.groups.place(instance, hosts, rank)  # server group / host hints
+        placed = self.groups.place(  # server group / host hints
+            instance, [h for h in hosts if h["host"] not in exclude_hosts], rank)
         if placed is not None:
             return placed[0] or rank(hosts)[0], placed[1]
         return rank(hosts)[0], None
 
     def _cast_build(self, instance: Instance, request_id: str | None, tried_cells: list[str],
-                    attempts: int, candidates: list[str] | None = None) -> None:
+                    attempts: int, candidates: list[str] | None = None,
+                    tried_hosts: list[str] = ()) -> None:
         payload = {"instance": instance.obj_to_primitive(), "request_id": request_id,
                    "tried_cells": list(tried_cells), "attempts": attempts}
         if candidates is not None:  # the child picks only among these hosts
             payload["candidate_hosts"] = list(candidates)
+        if tried_hosts:  # hosts a placed build failed on (the child adds its own)
+            payload["tried_hosts"] = list(tried_hosts)
         self.router.cast(instance.cell_name, "build_instance", payload)
 
     def _reschedule(self, instance: Instance, request_id: str | None, tried_cells: list[str],
-                    attempts: int) -> bool:
-        """Move a failed build to another cell, unless a delete got in first (then False).
+                    attempts: int, placement: tuple[str, list[str] | None] | None = None,
+                    tried_hosts: list[str] = ()) -> bool:
+        """Move a failed build to another cell (or to ``placement``), unless a delete got in
+        first (then False).
 
         The move is a compare-and-swap on the read model, so a delete either comes first
         (the move is refused) or sees the new cell and is sent there.
         """
-        cell, candidates = self._pick_cell(instance, tried_cells)
+        cell, candidates = placement or self._pick_cell(instance, tried_cells)
         data = instance.obj_data()
 
         def move(top: dict[str, Any]) -> dict[str, Any] | None:
@@ -153,7 +160,7 @@ class ApiCellService:
         if after is None:
             return False
         self._cast_build(Instance.obj_from_data(after), request_id, tried_cells, attempts,
-                         candidates)
+                         candidates, tried_hosts)
         return True
 
     def _mark_deleted(self, uuid: str) -> None:
@@ -222,10 +229,18 @@ class ApiCellService:
             return
         remaining = [] if instance.requested_host or attempts >= MAX_ATTEMPTS else \
             [c for c in self.cell_names if c not in tried]
+        placement, tried_hosts = None, list(payload.get("tried_hosts") or [])
+        if not instance.requested_host and self.groups.wants_placement(instance):
+            # a group member or hinted build may go to any host not tried yet, in any cell
+            remaining = []
+            if attempts < MAX_ATTEMPTS:
+                placement = self._pick_cell(instance, [], tried_hosts)
+                remaining = [placement[0]] if placement[1] else []
         if remaining:
             LOG.info("rescheduling %s away from %s: %s", instance.uuid, tried,
                      payload["reason"])
-            if not self._reschedule(instance, payload.get("request_id"), tried, attempts):
+            if not self._reschedule(instance, payload.get("request_id"), tried, attempts,
+                                    placement, tried_hosts):
                 self._mark_deleted(instance.uuid)
             return
         action = (self.store.actions.get(instance.uuid, payload["request_id"])

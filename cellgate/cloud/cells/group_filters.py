@@ -31,7 +31,7 @@ HARD_POLICIES = frozenset({"affinity", "anti-affinity"})
 _CLAIM_ROUNDS = 5
 
 Host = dict[str, Any]
-# (hosts, exclude cells) -> cells in preference order (CellScheduler.rank, bound)
+# hosts -> cells in preference order (CellScheduler.rank, flavor, zone and tried cells bound)
 RankCells = Callable[[list[Host]], list[str]]
 
 
@@ -103,6 +103,11 @@ class GroupPlacer:
             if host is None:
                 return order
             order.append(host)
+
+    def wants_placement(self, instance: Any) -> bool:
+        """Whether the build of ``instance`` is placed here (group member or host hints)."""
+        return (self.store.group_of(instance.uuid) is not None
+                or bool(self.store.hints(instance.uuid)))
 
     def place(self, instance: Any, hosts: list[Host], rank: RankCells
               ) -> tuple[str | None, list[str]] | None:

@@ -151,6 +151,23 @@ class RescheduleKeepsThePolicyTest(CloudTestCase):
         self.assertEqual({"flaky", "steady"}, {first["host"], second["host"]})
 
 
+    def test_failed_member_build_retries_another_host_of_the_same_cell(self) -> None:
+        big = {**P, "memory_mb": 2 * P["memory_mb"]}
+        self.start(topology({"cell1": [("flaky", "bad"), ("steady", "p")]},
+                            {"p": P, "bad": {**big, "faults": {"fail_next_spawns": 1}}}))
+        group = self.api.create_server_group(member(), name="g", policy="anti-affinity")
+        uuid = boot(self.api, member(), scheduler_hints={"group": group["uuid"]})["uuid"]
+        first = wait_for_status(self.api, member(), uuid, "ACTIVE", "ERROR")
+        self.assertEqual(("ACTIVE", "steady"), (first["status"], first["host"]),
+                         first["fault"])
+        events = self.api.get_instance_action(admin(), uuid, self.api.list_instance_actions(
+            admin(), uuid)[0]["request_id"])["events"]
+        self.assertEqual(["flaky", "steady"], [e["host"] for e in events])
+        uuid = boot(self.api, member(), scheduler_hints={"group": group["uuid"]})["uuid"]
+        second = wait_for_status(self.api, member(), uuid, "ACTIVE", "ERROR")
+        self.assertEqual(("ACTIVE", "flaky"), (second["status"], second["host"]))
+
+
 class GroupFilterFunctionsTest(CloudTestCase):
 
     def test_filters_and_weighers(self) -> None:

@@ -166,10 +166,10 @@ class ApiCellService:
     def _mark_deleted(self, uuid: str) -> None:
         """Finish a delete that no cell has left to do (the instance is in no cell)."""
         now = utcnow().isoformat()
+        self.store.server_groups.forget_instance(uuid)
         self.store.instances.swap(uuid, lambda _top: {
             "vm_state": "deleted", "task_state": None, "deleted": True, "deleted_at": now,
             "terminated_at": now, "updated_at": now})
-        self.store.server_groups.forget_instance(uuid)
 
     def send(self, instance: Instance, method: str, payload: dict[str, Any]) -> None:
         """Cast an action for ``instance`` to its cell."""
@@ -189,9 +189,9 @@ class ApiCellService:
     def _apply_sync(self, data: dict[str, Any], *, heal: bool) -> bool:
         """Apply a cell's copy; a live copy of an instance the top has deleted (a build that
         reached a cell after the delete won) is deleted in that cell, freeing its host."""
-        applied = self.store.instances.apply_sync(data, heal=heal)
-        if applied and data.get("deleted"):  # gone: it leaves its server group
+        if data.get("deleted"):  # gone: it leaves its server group (before anyone sees it)
             self.store.server_groups.forget_instance(data["uuid"])
+        applied = self.store.instances.apply_sync(data, heal=heal)
         if not applied:
             LOG.debug("read model refused sync of %s seq %s", data["uuid"], data["sync_seq"])
             top = None if data.get("deleted") else self.store.instances.get(data["uuid"])

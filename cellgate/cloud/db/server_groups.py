@@ -123,7 +123,13 @@ class ServerGroupStore:
             return self._records(conn, rows)[0] if rows else None
 
     def forget_instance(self, instance_uuid: str) -> None:
-        """A server is gone: it leaves its group (freeing its host) and its hints go."""
+        """A server is gone: it leaves its group (freeing its host) and its hints go. Reads
+        first, so the many servers in no group cost no write."""
+        with self.db.read() as conn:
+            held = any(conn.execute(select(column).where(column == instance_uuid)).first()
+                       for column in (_M.instance_uuid, _H.instance_uuid))
+        if not held:
+            return
         with self.db.write() as conn:
             conn.execute(delete(t.server_group_members)
                          .where(_M.instance_uuid == instance_uuid))

@@ -72,6 +72,10 @@ class KeypairNotFound(NotFound):
     msg_fmt = "Keypair %(name)s not found for user %(user_id)s"
 
 
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = "Instance group %(group_uuid)s could not be found."
+
+
 class Invalid(CloudError):
     """The request is malformed or names something impossible (-> 400)."""
 
@@ -151,6 +155,14 @@ class QuotaOrCapacityExceeded(CloudError):
 
 class KeypairLimitExceeded(QuotaOrCapacityExceeded):
     msg_fmt = "Quota exceeded, too many key pairs."
+
+
+class ServerGroupLimitExceeded(QuotaOrCapacityExceeded):
+    msg_fmt = "Quota exceeded, too many server groups."
+
+
+class GroupMemberLimitExceeded(QuotaOrCapacityExceeded):
+    msg_fmt = "Quota exceeded, too many servers in group"
 
 
 class MessagingError(CloudError):

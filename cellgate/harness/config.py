@@ -50,6 +50,9 @@ FEATURE_DEFAULTS: Mapping[str, bool] = types.MappingProxyType({
     "aggregate_instance_extra_specs_filter": False,
     "aggregate_multitenancy_isolation_filter": False,
     "server_groups": False,
+    # same_host / different_host hints honoured (Nova's SameHostFilter and DifferentHostFilter,
+    # which are not in its default enabled_filters)
+    "scheduler_host_hints": False,
     # server actions, defaulting as Tempest's [compute-feature-enabled] does (lock and
     # rebuild have no Tempest flag: always on there)
     "lock": True,

@@ -18,6 +18,7 @@ from tempest.lib.services.compute import (
     quotas_client,
     security_group_rules_client,
     security_groups_client,
+    server_groups_client,
     services_client,
     versions_client,
 )
@@ -137,6 +138,11 @@ class Clients:
             security_group_rules_client.SecurityGroupRulesClient):
         """Compute's security group rule proxy API (2.1-2.35)."""
         return security_group_rules_client.SecurityGroupRulesClient(**self._params("compute"))
+
+    @functools.cached_property
+    def server_groups_client(self) -> server_groups_client.ServerGroupsClient:
+        """Compute server groups (os-server-groups)."""
+        return server_groups_client.ServerGroupsClient(**self._params("compute"))
 
     @functools.cached_property
     def services_client(self) -> services_client.ServicesClient:

@@ -26,6 +26,7 @@ from cellgate.cloud.api.handlers import (
     quota_sets,
     security_groups,
     server_actions,
+    server_groups,
     server_metadata,
     server_subresources,
     server_tags,
@@ -98,6 +99,10 @@ ROUTES: tuple[tuple[str, dict[str, Callable]], ...] = (
     # keypairs
     (f"{C}/os-keypairs", {"GET": keypairs.index, "POST": keypairs.create}),
     (f"{C}/os-keypairs/<name>", {"GET": keypairs.show, "DELETE": keypairs.delete}),
+    # server groups
+    (f"{C}/os-server-groups", {"GET": server_groups.index, "POST": server_groups.create}),
+    (f"{C}/os-server-groups/<group_id>", {"GET": server_groups.show,
+                                          "DELETE": server_groups.delete}),
     # limits and quotas
     (f"{C}/limits", {"GET": limits.index}),
     (f"{C}/os-quota-sets/<project_id>", {"GET": quota_sets.show, "PUT": quota_sets.update,

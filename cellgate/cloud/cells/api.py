@@ -15,9 +15,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from cellgate.cloud.cells.cross_cell import CrossCellMoveMethods
+from cellgate.cloud.cells.group_filters import GroupPlacer
 from cellgate.cloud.cells.health import DOWN, HealthPolicy
 from cellgate.cloud.cells.host_filters import HostRequest, passing_hosts
 from cellgate.cloud.cells.ordering import status_advances
@@ -64,6 +66,7 @@ class ApiCellService(CrossCellMoveMethods):
         self.health = health or HealthPolicy()
         # cells that could not be started (their database did not open): never asked
         self.unreachable: set[str] = set()
+        self.groups = GroupPlacer(store.server_groups)
         self._heal_stop: threading.Event | None = None
         self._heal_thread: threading.Thread | None = None
 
@@ -115,14 +118,20 @@ class ApiCellService(CrossCellMoveMethods):
               cell: str | None = None) -> None:
         """Pick a cell for ``instance`` (or use ``cell``), write it to the read model and cast
         the build, whole flavor included. When no cell may take it (none up, enabled and
-        with a host that passes the API cell's filters and a free slot) it ends in ERROR at
-        the top, in no cell (Nova's cell0)."""
-        instance._data["cell_name"] = cell or self._pick_cell(instance, [])
-        if instance.cell_name is None:
+        with a host that passes the API cell's filters, the group's policy and a free slot)
+        it ends in ERROR at the top, in no cell (Nova's cell0)."""
+        candidates = None
+        if cell is None:
+            cell, candidates = self._pick_cell(instance, [])
+        else:  # resent as it was: to the host it was placed on, if any
+            placed = self.store.server_groups.placed_host(instance.uuid)
+            candidates = [placed] if placed else None
+        instance._data["cell_name"] = cell
+        if cell is None:
             self._bury_at_top(instance, request_id, NO_VALID_HOST)
             return
         self.store.instances.put(instance.obj_data())
-        self._cast_build(instance, request_id, [], 0)
+        self._cast_build(instance, request_id, [], 0, candidates)
 
     # -- the cells: registry, health, choice ----------------------------------------------
 
@@ -170,22 +179,32 @@ class ApiCellService(CrossCellMoveMethods):
         return HostRequest(flavor=flavor or instance.flavor, project_id=instance.project_id,
                            zone=instance.requested_availability_zone, aggregates=aggregates)
 
-    def _pick_cell(self, instance: Instance, tried_cells: list[str]) -> str | None:
-        """The best cell not tried yet among those with a host that passes the API cell's
-        filters (None when there is none); a forced host's cell as it is."""
+    def _pick_cell(self, instance: Instance, tried_cells: list[str],
+                   exclude_hosts: Sequence[str] = ()) -> tuple[str | None, list[str] | None]:
+        """The cell for a build and the host names it may use there (None: any host that
+        passes the API cell's filters); (None, None) when no cell may take it. A forced
+        host's cell as it is; the placement of a server group member or hinted build leaves
+        out ``exclude_hosts`` and claims its host (group_filters)."""
         if instance.requested_host:  # forced by an admin: that host's cell
             cell = next((h["cell_name"] for h in self.store.capacity.hosts()
                          if h["host"] == instance.requested_host), None)
             if cell is not None:
-                return None if cell in tried_cells else cell
+                return (None if cell in tried_cells else cell), None
         target, different = self.store.cells.request_spec(instance.uuid)
         hosts = schedulable(self.store.capacity.hosts(), self.store.capacity.services())
         hosts = passing_hosts(hosts, self._host_request(instance, None,
                                                         self.store.aggregates.list()))
-        ranked = self.scheduler.choose(hosts, self._candidates(), instance.flavor,
-                                       exclude=[*tried_cells, *different], only=target,
-                                       reserve_percent=self.health.reserve_percent)
-        return ranked[0] if ranked else None
+
+        def rank(some: list[dict[str, Any]]) -> list[str]:
+            return self.scheduler.choose(some, self._candidates(), instance.flavor,
+                                         exclude=[*tried_cells, *different], only=target,
+                                         reserve_percent=self.health.reserve_percent)
+        placed = self.groups.place(  # server group / host hints
+            instance, [h for h in hosts if h["host"] not in exclude_hosts], rank)
+        if placed is not None:
+            return (placed[0], placed[1]) if placed[0] and placed[1] else (None, None)
+        ranked = rank(hosts)
+        return (ranked[0] if ranked else None), None
 
     def _bury_at_top(self, instance: Instance, request_id: str | None, reason: str) -> None:
         """No cell may build ``instance``: ERROR in the read model, in no cell, with the
@@ -205,18 +224,26 @@ class ApiCellService(CrossCellMoveMethods):
                 details=reason)
 
     def _cast_build(self, instance: Instance, request_id: str | None, tried_cells: list[str],
-                    attempts: int) -> None:
-        self.send(instance, "build_instance", {
-            "instance": instance.obj_to_primitive(), "request_id": request_id,
-            "tried_cells": list(tried_cells), "attempts": attempts})
+                    attempts: int, candidates: list[str] | None = None,
+                    tried_hosts: Sequence[str] = ()) -> None:
+        payload = {"instance": instance.obj_to_primitive(), "request_id": request_id,
+                   "tried_cells": list(tried_cells), "attempts": attempts}
+        if candidates is not None:  # the child picks only among these hosts
+            payload["candidate_hosts"] = list(candidates)
+        if tried_hosts:  # hosts a placed build failed on (the child adds its own)
+            payload["tried_hosts"] = list(tried_hosts)
+        self.send(instance, "build_instance", payload)
 
-    def _reschedule(self, instance: Instance, cell: str, request_id: str | None,
-                    tried_cells: list[str], attempts: int) -> bool:
-        """Move a failed build to ``cell``, unless a delete got in first (then False).
+    def _reschedule(self, instance: Instance, request_id: str | None, tried_cells: list[str],
+                    attempts: int, placement: tuple[str, list[str] | None],
+                    tried_hosts: Sequence[str] = ()) -> bool:
+        """Move a failed build to ``placement`` (cell, candidate hosts or None), unless a
+        delete got in first (then False).
 
         The move is a compare-and-swap on the read model, so a delete either comes first
         (the move is refused) or sees the new cell and is sent there.
         """
+        cell, candidates = placement
         data = instance.obj_data()
 
         def move(top: dict[str, Any]) -> dict[str, Any] | None:
@@ -227,12 +254,14 @@ class ApiCellService(CrossCellMoveMethods):
         _before, after = self.store.instances.swap(instance.uuid, move)
         if after is None:
             return False
-        self._cast_build(Instance.obj_from_data(after), request_id, tried_cells, attempts)
+        self._cast_build(Instance.obj_from_data(after), request_id, tried_cells, attempts,
+                         candidates, tried_hosts)
         return True
 
     def _mark_deleted(self, uuid: str) -> None:
         """Finish a delete that no cell has left to do (the instance is in no cell)."""
         now = utcnow().isoformat()
+        self.store.server_groups.forget_instance(uuid)
         self.store.instances.swap(uuid, lambda _top: {
             "vm_state": "deleted", "task_state": None, "deleted": True, "deleted_at": now,
             "terminated_at": now, "updated_at": now})
@@ -249,8 +278,9 @@ class ApiCellService(CrossCellMoveMethods):
                 self.store.instances.swap(instance.uuid, lambda _top: {"task_state": None})
             return
         if method in PLACED_METHODS:
-            payload = {**payload, **self.placement(instance, instance.cell_name,
-                                                   payload.get("flavor"))}
+            # a group's or hint's candidates (already within the filters) win
+            payload = {**self.placement(instance, instance.cell_name, payload.get("flavor")),
+                       **payload}
         self.router.cast(instance.cell_name, method, {"uuid": instance.uuid, **payload})
 
     def call(self, cell: str, method: str, payload: dict[str, Any]) -> Any:
@@ -267,6 +297,8 @@ class ApiCellService(CrossCellMoveMethods):
     def _apply_sync(self, data: dict[str, Any], *, heal: bool) -> bool:
         """Apply a cell's copy; a live copy of an instance the top has deleted (a build that
         reached a cell after the delete won) is deleted in that cell, freeing its host."""
+        if data.get("deleted"):  # gone: it leaves its server group (before anyone sees it)
+            self.store.server_groups.forget_instance(data["uuid"])
         applied = self.store.instances.apply_sync(data, heal=heal)
         if not applied:
             LOG.debug("read model refused sync of %s seq %s", data["uuid"], data["sync_seq"])
@@ -313,13 +345,17 @@ class ApiCellService(CrossCellMoveMethods):
             # deleted while building: nothing left to build or bury
             self._mark_deleted(instance.uuid)
             return
-        cell = None if instance.requested_host or attempts >= MAX_ATTEMPTS else \
-            self._pick_cell(instance, tried)
-        if cell is not None:
-            LOG.info("rescheduling %s away from %s to %s: %s", instance.uuid, tried, cell,
-                     payload["reason"])
-            if not self._reschedule(instance, cell, payload.get("request_id"), tried,
-                                    attempts):
+        placement, tried_hosts = None, list(payload.get("tried_hosts") or [])
+        if not instance.requested_host and attempts < MAX_ATTEMPTS:
+            # a group member or hinted build may go to any host not tried yet, in any cell;
+            # another build to a cell not tried yet
+            placement = self._pick_cell(instance, [], tried_hosts) \
+                if self.groups.wants_placement(instance) else self._pick_cell(instance, tried)
+        if placement is not None and placement[0] is not None:
+            LOG.info("rescheduling %s away from %s to %s: %s", instance.uuid, tried,
+                     placement[0], payload["reason"])
+            if not self._reschedule(instance, payload.get("request_id"), tried, attempts,
+                                    placement, tried_hosts):
                 self._mark_deleted(instance.uuid)
             return
         self._no_valid_host(payload["instance"], payload.get("request_id"), tried[-1],
@@ -338,6 +374,7 @@ class ApiCellService(CrossCellMoveMethods):
                 event="conductor_schedule_and_build_instances", start_time=now,
                 finish_time=now, result="Error", host=None, traceback=reason,
                 details=reason)
+        self.store.server_groups.release(uuid)  # it holds no host in ERROR
         self.router.cast(cell, "bury_instance", {"instance": primitive, "reason": reason})
 
     def msg_instance_missing(self, payload: dict[str, Any]) -> None:

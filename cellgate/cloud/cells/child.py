@@ -220,6 +220,9 @@ class ChildCellService(ChildActionMethods, ChildMigrationMethods, ChildCrossCell
         self.router.cast_up("build_failed", {
             "instance": primitive, "reason": reason, "request_id": request_id,
             "tried_cells": [*payload.get("tried_cells", []), self.cell_name],
+            # hosts a placed build may not be sent to again (the ones offered, if none fit)
+            "tried_hosts": [*payload.get("tried_hosts", []),
+                            *(tried or payload.get("candidate_hosts") or [])],
             "attempts": int(payload.get("attempts") or 0) + len(tried)})
 
     def _set_error(self, instance: Instance, reason: str) -> None:

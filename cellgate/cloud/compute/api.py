@@ -40,6 +40,7 @@ from cellgate.cloud.compute.query import (
 )
 from cellgate.cloud.compute.quotas import QuotaMethods
 from cellgate.cloud.compute.security_groups import SecurityGroupMethods
+from cellgate.cloud.compute.server_groups import ServerGroupMethods
 from cellgate.cloud.compute.tags import TagMethods
 from cellgate.cloud.context import RequestContext
 from cellgate.cloud.db.api_store import ApiStore
@@ -58,9 +59,10 @@ Record = dict[str, Any]
 
 class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMethods,
                  QuotaMethods, KeypairMethods, TagMethods, SecurityGroupMethods,
-                 DriverViewMethods, AggregateMethods):
-    """Flavors, keypairs, quotas, security groups, servers, metadata, tags, instance
-    actions, migrations, services, hypervisors, aggregates and availability zones.
+                 DriverViewMethods, AggregateMethods, ServerGroupMethods):
+    """Flavors, keypairs, quotas, security groups, server groups, servers, metadata, tags,
+    instance actions, migrations, services, hypervisors, aggregates and availability
+    zones.
 
     ``store`` is the API cell database store (ApiStore), ``router`` the API cell service
     that routes work to cells through the CellRouter, ``images`` the ImageCatalog.
@@ -190,6 +192,9 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         ``trusted_certs`` and ``scheduler_hints`` are stored (see boot_options), ``hostname``
         replaces the one made from the name, and ``requested_host``/``requested_node``
         (2.74, admin-only at the HTTP layer) pick the host as a forced host does.
+        ``scheduler_hints``: ``group`` (a server group of the caller's project, else
+        InstanceGroupNotFound; its member quota checked) and ``same_host`` /
+        ``different_host``, kept for the API cell's placement (ServerGroupMethods).
         """
         image = self.images.get(image_ref)
         flavor = self.get_flavor(ctx, str(flavor_ref))
@@ -203,6 +208,7 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
         boot_options.check_hostname(hostname, int(max_count or min_count))
         count = _server_count(int(min_count), int(max_count or min_count))
         count = self.servers_allowed(ctx, flavor, int(min_count), count)
+        group = self.boot_group(ctx, scheduler_hints, count)
         admin_pass = secrets.token_urlsafe(9)
         reservation_id = "r-" + secrets.token_hex(4)
         now = utcnow()
@@ -234,6 +240,7 @@ class ComputeAPI(FlavorMethods, HostMethods, ServerActionMethods, MigrationMetho
                 self.store.cells.save_request_spec(
                     instance.uuid, target_cell=cell_hints.get("target_cell"),
                     different_cells=cell_hints.get("different_cell") or ())
+            self.join_boot_group(group, instance.uuid, ctx.user_id, scheduler_hints)
             self.router.build(instance, ctx.request_id)  # writes the read model, then casts
             first = first or instance
         return first.to_record(), admin_pass

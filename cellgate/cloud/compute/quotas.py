@@ -4,7 +4,8 @@ their enforcement, as Nova's DB quota driver.
 A limit comes from the user's own quota, else the project's, else the ``default`` quota
 class, else DEFAULT_QUOTAS; -1 is unlimited. Usage of instances, cores and ram counts the
 API cell's read model, which holds the servers of every cell (a server in a cell that is
-down or slow still counts); key_pairs counts a user's keypairs.
+down or slow still counts); key_pairs counts a user's keypairs; server_groups the groups
+(compute/server_groups.py enforces it and server_group_members, per user in a group).
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ class QuotaMethods:
 
     def quota_usage(self, ctx: RequestContext, project_id: str,
                     user_id: str | None = None) -> dict[str, int]:
-        """In-use counts: servers of every cell (a user's only when ``user_id``), and the
-        keypairs of ``user_id`` (or the caller)."""
+        """In-use counts: servers of every cell (a user's only when ``user_id``), the
+        keypairs of ``user_id`` (or the caller) and the server groups."""
         query: dict[str, Any] = {"project_id": project_id}
         records = [r for r in self.store.instances.records(**query)
                    if not user_id or r["user_id"] == user_id]
@@ -82,6 +83,7 @@ class QuotaMethods:
         for name, per in _PER_SERVER:
             usage[name] = sum(per(r["flavor"]) for r in records)
         usage["key_pairs"] = self.store.keypairs.count(user_id or ctx.user_id)
+        usage["server_groups"] = self.store.server_groups.count(project_id, user_id)
         return usage
 
     def update_quotas(self, ctx: RequestContext, project_id: str, values: dict[str, int], *,

@@ -1,5 +1,5 @@
 """ApiStore: the API cell database and its stores (flavors, keypairs, quotas, security
-groups, aggregates, cell registry, read model, actions, capacity)."""
+groups, server groups, aggregates, cell registry, read model, actions, capacity)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from cellgate.cloud.db.migrations import MigrationStore
 from cellgate.cloud.db.quotas import QuotaStore
 from cellgate.cloud.db.read_model import InstanceReadModel
 from cellgate.cloud.db.security_groups import SecurityGroupStore
+from cellgate.cloud.db.server_groups import ServerGroupStore
 
 
 class ApiStore:
@@ -32,6 +33,7 @@ class ApiStore:
         self.security_groups = SecurityGroupStore(self.db)
         self.cells = CellRegistry(self.db)
         self.aggregates = AggregateStore(self.db)
+        self.server_groups = ServerGroupStore(self.db)
 
     def dispose(self) -> None:
         """Close every pooled connection of the API database."""

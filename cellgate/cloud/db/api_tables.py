@@ -227,3 +227,40 @@ aggregate_metadata = Table(
     Column("value", String(255), nullable=False),
     UniqueConstraint("aggregate_id", "key"),
 )
+
+# Server groups are global: the API cell keeps them, their members and the host each member
+# is placed on (see docs/server-groups.md). ``rules`` is JSON ({"max_server_per_host": N}).
+server_groups = Table(
+    "server_groups", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("name", String(255), nullable=False),
+    Column("project_id", String(255), nullable=False, index=True),
+    Column("user_id", String(255), nullable=False),
+    Column("policy", String(32), nullable=False),
+    Column("rules", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# One row per member server; ``host`` is the host the API cell placed it on (None until
+# placed, and again after a failed build), ``slot`` numbers an anti-affinity member on its
+# host (0 .. max_server_per_host - 1): the unique constraint is the atomic claim that keeps
+# concurrent boots of one anti-affinity group off a full host.
+server_group_members = Table(
+    "server_group_members", api_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("group_uuid", String(36), nullable=False, index=True),
+    Column("instance_uuid", String(36), nullable=False, unique=True),
+    Column("user_id", String(255), nullable=False),
+    Column("host", String(255)),
+    Column("slot", Integer),
+    UniqueConstraint("group_uuid", "host", "slot"),
+)
+
+# The scheduler hints a boot gave that are evaluated at every (re)schedule (same_host,
+# different_host), as Nova's RequestSpec keeps them: JSON {hint: [uuids]}.
+scheduler_hints = Table(
+    "scheduler_hints", api_metadata,
+    Column("instance_uuid", String(36), primary_key=True),
+    Column("hints", Text, nullable=False),
+)

@@ -1,7 +1,6 @@
 """Checks of the POST /servers fields this cloud has no service behind (block devices,
-scheduler hints, personality files): each is either honoured as far as the fake can or
-refused with the error Nova gives when the thing it names does not exist. Nothing is
-accepted and dropped."""
+personality files), and the scheduler hints it honours: each is either honoured as far as
+the fake can or refused with the error Nova gives when the thing it names does not exist."""
 
 from __future__ import annotations
 
@@ -43,14 +42,11 @@ def boot_image(spec: dict) -> str:
     return image_ref
 
 
-def check_scheduler_hints(body: dict) -> None:
-    """There are no server groups here: a ``group`` hint (a UUID, the schema checked that)
-    names an unknown group, Nova's 400."""
-    hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
-    group = hints.get("group")
-    if group:
-        raise HTTPError(400, "Instance group %s could not be found."
-                        % (group[0] if isinstance(group, list) else group))
+def scheduler_hints(body: dict) -> dict:
+    """The scheduler hints of a boot (the schema checked their types): ``group`` names a
+    server group, ``same_host`` / ``different_host`` servers; others are Nova's filters'
+    that are not enabled here, so they are accepted and have no effect, as in Nova."""
+    return dict(body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {})
 
 
 def cell_hints(body: dict) -> dict:

@@ -155,9 +155,17 @@ def detail(req: ApiRequest) -> Response:
 def show(req: ApiRequest, server_id: str) -> Response:
     """GET /servers/{id}."""
     record = server_or_404(req, server_id)
-    return json_response({"server": views.show(record, req.base_url, req.version,
-                                               req.context.is_admin,
-                                               services=services_for_view(req))})
+    body = views.show(record, req.base_url, req.version, req.context.is_admin,
+                      services=services_for_view(req))
+    return json_response({"server": _with_groups(req, body, record)})
+
+
+def _with_groups(req: ApiRequest, body: dict, record: dict) -> dict:
+    """From 2.71 a shown server lists the server groups it is a member of."""
+    if req.version >= "2.71":
+        body["server_groups"] = req.deps.compute_api.server_groups_of(req.context,
+                                                                      record["uuid"])
+    return body
 
 
 def services_for_view(req: ApiRequest) -> list[dict]:
@@ -187,7 +195,6 @@ def create(req: ApiRequest) -> Response:
     image_ref = boot_request.boot_image(spec)
     flavor_ref = str(spec["flavorRef"]).rstrip("/").rsplit("/", 1)[-1]
     _check_networks(spec.get("networks"))
-    boot_request.check_scheduler_hints(body)
     boot_request.check_personality(spec.get("personality"))
     min_count = int(spec.get("min_count", 1))
     max_count = int(spec.get("max_count", min_count))
@@ -207,9 +214,9 @@ def create(req: ApiRequest) -> Response:
             security_groups=[g["name"] for g in spec.get("security_groups") or () if "name" in g],
             cell_hints=boot_request.cell_hints(body),
             trusted_certs=spec.get("trusted_image_certificates"),
-            scheduler_hints=_hints(body), hostname=spec.get("hostname"),
+            scheduler_hints=boot_request.scheduler_hints(body), hostname=spec.get("hostname"),
             requested_host=spec.get("host"), requested_node=spec.get("hypervisor_hostname"))
-    except (exc.ImageNotFound, exc.FlavorNotFound) as error:
+    except (exc.ImageNotFound, exc.FlavorNotFound, exc.InstanceGroupNotFound) as error:
         raise faults.translate(error, not_found_status=400)
     if to_bool(spec.get("return_reservation_id", False)):
         return json_response({"reservation_id": record["reservation_id"]}, status=202)
@@ -274,10 +281,9 @@ def update(req: ApiRequest, server_id: str) -> Response:
     if "hostname" in spec:
         kwargs["hostname"] = spec["hostname"]
     record = req.deps.compute_api.update_server(req.context, server_id, **kwargs)
-    return json_response({"server": views.show(record, req.base_url, req.version,
-                                               req.context.is_admin,
-                                               extended=req.version >= "2.75",
-                                               services=services_for_view(req))})
+    body = views.show(record, req.base_url, req.version, req.context.is_admin,
+                      extended=req.version >= "2.75", services=services_for_view(req))
+    return json_response({"server": _with_groups(req, body, record)})
 
 
 def delete(req: ApiRequest, server_id: str) -> Response:

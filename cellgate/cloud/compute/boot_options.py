@@ -16,11 +16,16 @@ _PROPERTY_NAMES = frozenset({"architecture", "hypervisor_type", "hypervisor_vers
                              "vm_mode", "traits_required", "socket_pci_numa_affinity"})
 
 
-def stored_hints(hints: Mapping[str, Any] | None) -> dict[str, list[str]]:
+def stored_hints(hints: Mapping[str, Any] | None) -> dict[str, list[str] | str]:
     """Scheduler hints as Nova's request spec holds them: every value a list of strings (a
-    single value becomes a one-item list)."""
-    stored = {}
+    single value becomes a one-item list), except ``group``, one server group's uuid (Nova
+    keeps it as the spec's instance group: 2.100 shows it as a string, as tempest.lib's
+    schema says)."""
+    stored: dict[str, list[str] | str] = {}
     for name, value in (hints or {}).items():
+        if name == "group":
+            stored["group"] = str(value[0] if isinstance(value, list) and value else value)
+            continue
         values = value if isinstance(value, list) else [value]
         stored[str(name)] = [str(item) for item in values]
     return stored

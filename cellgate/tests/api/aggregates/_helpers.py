@@ -13,14 +13,15 @@ def unique_name(kind: str = "agg") -> str:
     return _unique_name(kind)
 
 
-def remove_aggregate(client, aggregate_id: int, name: str) -> None:
-    """Remove the hosts of aggregate ``aggregate_id``, then it, if it is still the one named
-    ``name`` (a cloud may give a deleted aggregate's id to a new one)."""
+def remove_aggregate(client, aggregate_id: int, name: str, uuid: str | None = None) -> None:
+    """Remove the hosts of aggregate ``aggregate_id``, then it, if it is still the one made
+    (a cloud may give a deleted aggregate's id to a new one): the same ``uuid`` (2.41+, so a
+    renamed aggregate is still found), else the same ``name``."""
     try:
         shown = client.show_aggregate(aggregate_id)["aggregate"]
     except lib_exc.NotFound:
         return
-    if shown["name"] != name:
+    if (shown.get("uuid") != uuid) if uuid else (shown["name"] != name):
         return
     hosts = shown["hosts"] or []
     for host in hosts:
@@ -41,7 +42,8 @@ def create_aggregate(test, hosts=(), metadata=None, **kwargs) -> dict:
     client = test.os_admin.aggregates_client
     kwargs.setdefault("name", unique_name())
     aggregate = client.create_aggregate(**kwargs)["aggregate"]
-    test.addCleanup(remove_aggregate, client, aggregate["id"], aggregate["name"])
+    test.addCleanup(remove_aggregate, client, aggregate["id"], aggregate["name"],
+                    aggregate.get("uuid"))
     for host in hosts:
         client.add_host(aggregate["id"], host=host)
     if metadata:

@@ -17,6 +17,11 @@ class BootOptionsTest(testtools.TestCase):
                                                     "e": []}))
         self.assertEqual({}, boot_options.stored_hints(None))
 
+    def test_group_hint_stays_one_uuid(self):
+        self.assertEqual({"group": "g-1", "same_host": ["s"]},
+                         boot_options.stored_hints({"group": "g-1", "same_host": "s"}))
+        self.assertEqual({"group": "g-2"}, boot_options.stored_hints({"group": ["g-2"]}))
+
     def test_only_standard_image_properties(self):
         image = {"metadata": {"hw_disk_bus": "scsi", "architecture": "x86_64",
                               "owner_specified.openstack.md5": "x", "os_distro": None}}

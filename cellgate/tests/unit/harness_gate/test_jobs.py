@@ -89,7 +89,7 @@ class JobFileTest(testtools.TestCase):
         self.assertEqual(1, loaded["cells-serial"].concurrency)
         self.assertTrue(loaded["cells-single"].voting)
         self.assertTrue(loaded["nocells"].voting)
-        self.assertFalse(loaded["cells-multi"].voting)
+        self.assertTrue(loaded["cells-multi"].voting)
 
 
 class ProjectRootTest(testtools.TestCase):

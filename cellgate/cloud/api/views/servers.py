@@ -129,8 +129,6 @@ class ServerView:
             body["scheduler_hints"] = dict(get("scheduler_hints") or {})
         if not extended:
             return body
-        if self.pinned_az:
-            body["pinned_availability_zone"] = get("requested_availability_zone")
         body["key_name"] = record.get("key_name")
         groups = _group_names(record)
         if groups:

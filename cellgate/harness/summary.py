@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -128,6 +128,28 @@ def read_subunit(path: str | Path) -> list[TestOutcome]:
         return ResultCollector().consume(handle)
 
 
+# Which of two results of one test id stands (a stream may hold several: a class whose
+# tearDownClass fails once per cleanup shows as one `tearDownClass (...)` id each time).
+_SEVERITY = {FAILED: 3, PASSED: 2, SKIPPED_BY_LIST: 1, SKIPPED_BY_FLAG: 0}
+
+
+def one_per_test(outcomes: list[TestOutcome]) -> list[TestOutcome]:
+    """One outcome per test id: the most severe (a failure over a pass over a skip), with
+    the details of every failure of that id joined."""
+    kept: dict[str, TestOutcome] = {}
+    for outcome in outcomes:
+        seen = kept.get(outcome.id)
+        if seen is None:
+            kept[outcome.id] = outcome
+            continue
+        worse = outcome if _SEVERITY[outcome.status] > _SEVERITY[seen.status] else seen
+        if outcome.status == seen.status == FAILED:
+            details = "\n\n".join(d for d in (seen.details, outcome.details) if d)
+            worse = replace(worse, details=details or None)
+        kept[outcome.id] = worse
+    return list(kept.values())
+
+
 def count(outcomes: list[TestOutcome]) -> dict[str, int]:
     """Counts per status plus `total`."""
     counts = {status: 0 for status in STATUSES}
@@ -151,7 +173,9 @@ def vote(counts: dict[str, int]) -> tuple[int, str]:
 def build_summary(outcomes: list[TestOutcome], *, job: str, voting: bool,
                   topology: str | None, duration: float, started_at: str,
                   extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The JSON summary of a gate run (written to `summary.json`, read by parity)."""
+    """The JSON summary of a gate run (written to `summary.json`, read by parity); one entry
+    per test id (one_per_test)."""
+    outcomes = one_per_test(outcomes)
     counts = count(outcomes)
     exit_code, reason = vote(counts)
     summary: dict[str, Any] = {

@@ -83,6 +83,21 @@ class SubunitSummaryTest(testtools.TestCase):
         self.assertIn("--- " + PREFIX + "test_fail", text)
         self.assertIn("non-voting", text)
 
+    def test_one_entry_per_test_id_the_worst_kept(self) -> None:
+        # a class whose cleanups fail shows one `tearDownClass (...)` id per failure
+        down = "tearDownClass (pkg.ServersTest)"
+        outcomes = [sm.TestOutcome(id=down, status=sm.FAILED, area="servers", details="one"),
+                    sm.TestOutcome(id=down, status=sm.FAILED, area="servers", details="two"),
+                    sm.TestOutcome(id="t", status=sm.PASSED, area="servers"),
+                    sm.TestOutcome(id="t", status=sm.FAILED, area="servers", details="x")]
+        summary = sm.build_summary(outcomes, job="j", voting=True, topology="nocells",
+                                   duration=1.0, started_at="now")
+        self.assertEqual({"passed": 0, "failed": 2, "skipped_by_flag": 0,
+                          "skipped_by_list": 0, "total": 2}, summary["counts"])
+        by_id = {t["id"]: t for t in summary["tests"]}
+        self.assertEqual("one\n\ntwo", by_id[down]["details"])
+        self.assertEqual(("failed", "x"), (by_id["t"]["status"], by_id["t"]["details"]))
+
     def test_vote(self) -> None:
         def counts(passed: int, failed: int, skipped: int) -> dict[str, int]:
             return {sm.PASSED: passed, sm.FAILED: failed, sm.SKIPPED_BY_FLAG: skipped,

@@ -52,7 +52,7 @@ def scheduler_hints(body: dict) -> dict:
 def cell_hints(body: dict) -> dict:
     """The cell scheduler's hints of a boot: ``target_cell`` (a name) and
     ``different_cell`` (a list of names; a single name is a list of one)."""
-    hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints") or {}
+    hints = scheduler_hints(body)
     different = hints.get("different_cell") or []
     return {"target_cell": hints.get("target_cell") or None,
             "different_cell": [different] if isinstance(different, str) else list(different)}

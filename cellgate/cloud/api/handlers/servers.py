@@ -230,13 +230,6 @@ def create(req: ApiRequest) -> Response:
     return response
 
 
-def _hints(body: dict) -> dict:
-    """The scheduler hints of a boot request (Nova reads os:scheduler_hints first)."""
-    if "os:scheduler_hints" in body:
-        return body["os:scheduler_hints"]
-    return body.get("OS-SCH-HNT:scheduler_hints") or {}
-
-
 def _check_requested_destination(req: ApiRequest, spec: dict) -> None:
     """2.74 ``host``/``hypervisor_hostname``: admin-only (Nova's requested_destination
     policy), and not together with a ``zone:host:node`` availability zone."""
